@@ -1,0 +1,1 @@
+"""Ballot file formats: one module per format, each registered in :mod:`tallyroom.registry`."""

@@ -1,0 +1,1 @@
+"""Reports: pure functions of a :class:`~tallyroom.count.Count`, registered in the registry."""
