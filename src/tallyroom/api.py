@@ -140,7 +140,9 @@ def resolve_rules(
     elif isinstance(rules, str | Path):
         data = load_rules_file(rules)
         data.pop("method", None)
-        resolved = rules_from_mapping(spec.rules_class, _with_defaults(spec.default_rules, data), source=str(rules))
+        resolved = rules_from_mapping(
+            spec.rules_class, _with_defaults(spec.default_rules, data), source=str(rules)
+        )
     elif isinstance(rules, Mapping):
         resolved = rules_from_mapping(spec.rules_class, _with_defaults(spec.default_rules, rules))
     elif isinstance(rules, spec.rules_class):

@@ -65,8 +65,10 @@ class RuleConfigError(TallyroomError):
         if len(self.problems) == 1:
             message = prefix + self.problems[0]
         else:
-            message = prefix + f"{len(self.problems)} problems:\n" + "\n".join(
-                f"  - {p}" for p in self.problems
+            message = (
+                prefix
+                + f"{len(self.problems)} problems:\n"
+                + "\n".join(f"  - {p}" for p in self.problems)
             )
         super().__init__(message)
 

@@ -42,7 +42,9 @@ def load_rules_file(path: str | Path) -> dict[str, Any]:
         else:
             data = tomllib.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise RuleConfigError(f"not valid {p.suffix.lstrip('.') or 'TOML'}: {exc}", source=str(p)) from exc
+        raise RuleConfigError(
+            f"not valid {p.suffix.lstrip('.') or 'TOML'}: {exc}", source=str(p)
+        ) from exc
     if not isinstance(data, dict):
         raise RuleConfigError("a rules file holds a table of options", source=str(p))
     return data
@@ -57,7 +59,7 @@ def _type_name(tp: Any) -> str:
 def _convert(tp: Any, value: Any, key: str, problems: list[str]) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        args: tuple[Any, ...] | list[Any] = [a for a in typing.get_args(tp) if a is not type(None)]
         if value is None:
             return None
         if len(args) == 1:
@@ -81,8 +83,7 @@ def _convert(tp: Any, value: Any, key: str, problems: list[str]) -> Any:
             if value == member.value:
                 return member
         problems.append(
-            f"{key}: unknown value {value!r}; valid values: "
-            + ", ".join(repr(m.value) for m in tp)
+            f"{key}: unknown value {value!r}; valid values: " + ", ".join(repr(m.value) for m in tp)
         )
         return None
     if tp is bool:
@@ -123,7 +124,9 @@ def _tiebreak(value: Any, key: str, problems: list[str]) -> TieBreak:
     allowed = {"steps", "seed", "decisions"}
     for k in value:
         if k not in allowed:
-            problems.append(f"{key}.{k}: unknown option; valid options: {', '.join(sorted(allowed))}")
+            problems.append(
+                f"{key}.{k}: unknown option; valid options: {', '.join(sorted(allowed))}"
+            )
     steps = _convert(tuple[TieRule, ...], value.get("steps", ["lot"]), f"{key}.steps", problems)
     seed = value.get("seed")
     if seed is not None and not isinstance(seed, str | int):
@@ -142,7 +145,9 @@ def _tiebreak(value: Any, key: str, problems: list[str]) -> TieBreak:
             continue
         extra = set(d) - {"tied", "chosen", "kind", "round"}
         if extra:
-            problems.append(f"{where}: unknown keys {sorted(extra)}; valid: tied, chosen, kind, round")
+            problems.append(
+                f"{where}: unknown keys {sorted(extra)}; valid: tied, chosen, kind, round"
+            )
         chosen = d["chosen"]
         chosen_t = (chosen,) if isinstance(chosen, str) else tuple(chosen)
         decisions.append(
@@ -162,10 +167,7 @@ def _build(cls: type[T], data: Mapping[str, Any], problems: list[str], prefix: s
     for key, value in data.items():
         name = key
         if name not in fields:
-            problems.append(
-                f"{prefix}{key}: unknown option; valid options: "
-                + ", ".join(fields)
-            )
+            problems.append(f"{prefix}{key}: unknown option; valid options: " + ", ".join(fields))
             continue
         kwargs[name] = _convert(hints[name], value, prefix + key, problems)
     if problems:
@@ -209,7 +211,4 @@ def _plain(value: Any) -> Any:
 
 def rules_to_mapping(rules: Any) -> dict[str, Any]:
     """The plain-data form of a rules dataclass (enum values, exact numbers as strings)."""
-    return {
-        f.name: _plain(getattr(rules, f.name))
-        for f in dataclasses.fields(rules)
-    }
+    return {f.name: _plain(getattr(rules, f.name)) for f in dataclasses.fields(rules)}

@@ -181,7 +181,11 @@ class TieBreaker:
         candidates = list(tied)
         notes: list[str] = []
         for step in self.rules.steps:
-            if step in (TieRule.BACKWARD_COUNTBACK, TieRule.FORWARD_COUNTBACK, TieRule.PREVIOUS_ROUND):
+            if step in (
+                TieRule.BACKWARD_COUNTBACK,
+                TieRule.FORWARD_COUNTBACK,
+                TieRule.PREVIOUS_ROUND,
+            ):
                 candidates, note = _countback(step, candidates, pick, history)
                 if note:
                     notes.append(note)
@@ -208,14 +212,22 @@ class TieBreaker:
         for d in self.rules.decisions:
             if d.matches(kind, round_no, tied):
                 one = d.chosen[0]
-                return one, "officer", f"returning officer's decision among {', '.join(tied)}: {one}"
+                return (
+                    one,
+                    "officer",
+                    f"returning officer's decision among {', '.join(tied)}: {one}",
+                )
         if self.rules.seed is not None:
             order = lot_order(self.rules.seed, kind, round_no, tied)
             one = order[0][0]
             digests = ", ".join(f"{n} {d[:12]}" for n, d in order)
-            return one, "lot", (
-                f"seeded draw (seed {self.rules.seed!r}, sha256 of 'seed|{kind}|{round_no}|name'): "
-                f"{digests}; the lot falls on {one}"
+            return (
+                one,
+                "lot",
+                (
+                    f"seeded draw (seed {self.rules.seed!r}, sha256 of 'seed|{kind}|{round_no}|name'): "
+                    f"{digests}; the lot falls on {one}"
+                ),
             )
         names = ",".join(tied)
         verb = {Pick.LOWEST: "exclude", Pick.HIGHEST: "elect"}[pick]
@@ -250,8 +262,7 @@ def _countback(
         if len(set(values.values())) > 1:
             extreme = min(values.values()) if pick is Pick.LOWEST else max(values.values())
             notes.append(
-                f"round {i + 1}: "
-                + ", ".join(f"{n} {format_exact(v)}" for n, v in values.items())
+                f"round {i + 1}: " + ", ".join(f"{n} {format_exact(v)}" for n, v in values.items())
             )
             survivors = [n for n in survivors if values[n] == extreme]
             if len(survivors) == 1:

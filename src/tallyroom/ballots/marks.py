@@ -35,7 +35,9 @@ UNCERTAIN = -3
 _GROUP_BASE = -10
 
 #: Cell texts that mean "no preference at this position" in ranked-ballot files.
-BLANK_TOKENS = frozenset({"", "(blank)", "(none)", "(no valid second choice)", "skipped", "undervote"})
+BLANK_TOKENS = frozenset(
+    {"", "(blank)", "(none)", "(no valid second choice)", "skipped", "undervote"}
+)
 #: Cell texts that mean "more than one candidate marked at this position".
 OVERVOTE_TOKENS = frozenset({"overvote", "(overvote)"})
 #: Cell texts that mean "a mark void for uncertainty at this position".

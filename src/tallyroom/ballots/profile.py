@@ -78,7 +78,7 @@ class Profile:
         if self.weights.size and int(self.weights.min()) < 0:
             raise ValueError("negative ballot weight")
         for name in self.withdrawn:
-            if name not in self.candidates:
+            if self.candidates.get_index(name) is None:
                 raise RuleConfigError(f"withdrawn candidate {name!r} is not a candidate")
         b.setflags(write=False)
         self.weights.setflags(write=False)
@@ -138,7 +138,11 @@ class Profile:
             matrix[i, : len(r)] = r
         ordered_groups = tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1]))
         return cls.from_rows(
-            cands, matrix, np.asarray(weights, dtype=np.int64), overvote_groups=ordered_groups, **kwargs
+            cands,
+            matrix,
+            np.asarray(weights, dtype=np.int64),
+            overvote_groups=ordered_groups,
+            **kwargs,
         )
 
     @classmethod
@@ -223,7 +227,7 @@ class Profile:
         (with no votes) are allowed.
         """
         new = candidates if isinstance(candidates, CandidateList) else CandidateList(candidates)
-        missing = [c.name for c in self.candidates if c.name not in new]
+        missing = [c.name for c in self.candidates if new.get_index(c.name) is None]
         if missing:
             raise RuleConfigError(
                 f"candidates missing from the candidate list: {', '.join(missing)}"
@@ -233,7 +237,10 @@ class Profile:
         out = np.where(b >= 0, mapping[np.clip(b, 0, None)] if mapping.size else b, b)
         groups = tuple(tuple(sorted(int(mapping[i]) for i in g)) for g in self.overvote_groups)
         return replace(
-            self, candidates=new, ballots=np.ascontiguousarray(out, dtype=np.int32), overvote_groups=groups
+            self,
+            candidates=new,
+            ballots=np.ascontiguousarray(out, dtype=np.int32),
+            overvote_groups=groups,
         )
 
     def with_rejected(self, rejected: Mapping[str, int]) -> Profile:

@@ -39,8 +39,17 @@ def write_output(text: str | bytes, output: str | None) -> None:
     show_default=True,
     help="Report: text, json, declaration-text, declaration-html, … (see `tallyroom formats`).",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here (default: stdout).")
-@click.option("--save", type=click.Path(dir_okay=False), help="Also save the count (native JSON) for `tallyroom report`.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report here (default: stdout).",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False),
+    help="Also save the count (native JSON) for `tallyroom report`.",
+)
 @click.option("--title", help="Title of the election for reports.")
 def count(
     files: tuple[str, ...],

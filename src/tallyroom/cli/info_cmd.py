@@ -27,9 +27,9 @@ def _option_values(rules_class: type) -> list[tuple[str, str]]:
     return out
 
 
-@click.command()
+@click.command(name="methods")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def methods(as_json: bool) -> None:
+def methods_command(as_json: bool) -> None:
     """List counting methods, presets and their rule options."""
     table = methods_table()
     if as_json:

@@ -51,7 +51,11 @@ def rules_options(f: F) -> F:
         type=click.Path(dir_okay=False),
         help="Rules file (TOML or JSON) with the method's options.",
     )(f)
-    f = click.option("--seats", type=click.IntRange(min=1), help="Number of seats (default: from the file, else 1).")(f)
+    f = click.option(
+        "--seats",
+        type=click.IntRange(min=1),
+        help="Number of seats (default: from the file, else 1).",
+    )(f)
     return f
 
 

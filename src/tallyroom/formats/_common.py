@@ -18,7 +18,7 @@ def open_binary(path: Path) -> IO[bytes]:
     """Open a file for reading bytes, decompressing ``.gz`` transparently."""
     try:
         if path.suffix.lower() == ".gz":
-            return gzip.open(path, "rb")
+            return gzip.open(path, "rb")  # type: ignore[return-value]
         return open(path, "rb")
     except OSError as exc:
         raise BallotFileError(path, f"cannot open: {exc.strerror or exc}") from exc

@@ -68,17 +68,31 @@ OPTIONS = {
 }
 
 _ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
 }
 _RANK_PATTERNS = (
     re.compile(r"^(?:rank|choice|pref|preference|ranking)_?(\d+)$"),
     re.compile(r"^(\d+)(?:st|nd|rd|th)?(?:_?(?:choice|pref|preference|rank))?$"),
 )
 _ORDINAL_PATTERN = re.compile(r"^([a-z]+)(?:_(?:choice|pref|preference|rank))?$")
-_COUNT_NAMES = frozenset({"count", "ballots", "weight", "votes", "n", "papers", "number", "frequency"})
+_COUNT_NAMES = frozenset(
+    {"count", "ballots", "weight", "votes", "n", "papers", "number", "frequency"}
+)
 _REJECTED_NAMES = frozenset({"rejected"})
-_IGNORED_NAMES = frozenset({"id", "ballot_id", "ballotid", "record_id", "precinct", "batch", "ward"})
+_IGNORED_NAMES = frozenset(
+    {"id", "ballot_id", "ballotid", "record_id", "precinct", "batch", "ward"}
+)
 
 
 def _normalise(header: str) -> str:
@@ -110,12 +124,15 @@ def _plan_columns(
         unknown = set(mapping) - {"ranks", "count", "rejected"}
         if unknown:
             raise BallotFileError(
-                path, f"unknown keys in columns option: {sorted(unknown)}; valid: ranks, count, rejected"
+                path,
+                f"unknown keys in columns option: {sorted(unknown)}; valid: ranks, count, rejected",
             )
+
         def col(name: str) -> int:
             if name not in seen:
                 raise BallotFileError(path, f"column {name!r} is not in the header", line=1)
             return seen[name]
+
         ranks = [col(n) for n in mapping.get("ranks", [])]
         if not ranks:
             raise BallotFileError(path, "the columns option names no rank columns")
@@ -150,7 +167,9 @@ def _plan_columns(
         )
     if not by_rank:
         raise BallotFileError(
-            path, "no preference columns found in the header (expected rank1, rank2, … or similar)", line=1
+            path,
+            "no preference columns found in the header (expected rank1, rank2, … or similar)",
+            line=1,
         )
     expected = list(range(1, len(by_rank) + 1))
     if sorted(by_rank) != expected:
@@ -194,7 +213,9 @@ def _diagnose(path: Path, delimiter: str, width: int, fallback: str) -> BallotFi
                     raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     return BallotFileError(
-                        path, f"not valid UTF-8 text (byte {exc.start + 1} of the line)", line=number
+                        path,
+                        f"not valid UTF-8 text (byte {exc.start + 1} of the line)",
+                        line=number,
                     )
     except csv.Error as exc:
         return BallotFileError(path, f"malformed CSV: {exc}")
@@ -206,9 +227,7 @@ def _read_table(path: Path, header: Sequence[str], delimiter: str) -> pa.Table:
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(
-                skip_rows=1, column_names=names, block_size=1 << 24
-            ),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
@@ -260,7 +279,9 @@ class _CodeBook:
         if low in UNCERTAIN_TOKENS:
             return UNCERTAIN
         if self.delimiter and self.delimiter in t:
-            members = sorted({self.candidate(p.strip(), line) for p in t.split(self.delimiter) if p.strip()})
+            members = sorted(
+                {self.candidate(p.strip(), line) for p in t.split(self.delimiter) if p.strip()}
+            )
             if len(members) == 1:
                 return members[0]
             key = tuple(members)
@@ -287,13 +308,17 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     max_ranks = options.get("max_ranks")
     if max_ranks is not None and len(rank_cols) > int(max_ranks):
         raise BallotFileError(
-            path, f"{len(rank_cols)} preference columns; this format allows at most {max_ranks}", line=1
+            path,
+            f"{len(rank_cols)} preference columns; this format allows at most {max_ranks}",
+            line=1,
         )
     table = _read_table(path, header, delimiter)
     n = table.num_rows
     if n == 0:
         raise BallotFileError(path, "the file holds a header but no ballots")
-    book = _CodeBook(path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter"))
+    book = _CodeBook(
+        path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter")
+    )
 
     # Weights.
     if count_col is not None:
@@ -305,7 +330,9 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     rejected: dict[str, int] = {}
     valid_mask = np.ones(n, dtype=bool)
     if rejected_col is not None:
-        col = pc.utf8_trim_whitespace(table.column(rejected_col)).combine_chunks().dictionary_encode()
+        col = (
+            pc.utf8_trim_whitespace(table.column(rejected_col)).combine_chunks().dictionary_encode()
+        )
         idx = col.indices.to_numpy(zero_copy_only=False)
         firsts = _first_rows(idx, len(col.dictionary))
         for k, value in enumerate(col.dictionary.to_pylist()):
@@ -387,16 +414,21 @@ def _weights(path: Path, column: pa.ChunkedArray) -> npt.NDArray[np.int64]:
             try:
                 int(v)
             except (TypeError, ValueError):
-                kind = "fractional" if re.fullmatch(r"-?\d*\.\d+", v or "") else "not a whole number"
+                kind = (
+                    "fractional" if re.fullmatch(r"-?\d*\.\d+", v or "") else "not a whole number"
+                )
                 raise BallotFileError(
-                    path, f"ballot count {v!r} is {kind}: counts are whole numbers of papers", line=i + 2
+                    path,
+                    f"ballot count {v!r} is {kind}: counts are whole numbers of papers",
+                    line=i + 2,
                 ) from None
         raise BallotFileError(path, "unreadable ballot counts") from None
     negative = np.nonzero(values < 0)[0]
     if negative.size:
         i = int(negative[0])
         raise BallotFileError(path, f"negative ballot count {int(values[i])}", line=i + 2)
-    return values.astype(np.int64)
+    out: npt.NDArray[np.int64] = values.astype(np.int64)
+    return out
 
 
 def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
@@ -404,7 +436,9 @@ def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
     delimiter = "+"
     for c in profile.candidates:
         if delimiter in c.name:
-            raise BallotFileError(path, f"candidate name {c.name!r} contains '+', which marks overvotes")
+            raise BallotFileError(
+                path, f"candidate name {c.name!r} contains '+', which marks overvotes"
+            )
     depth = max(profile.depth, 1)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -442,4 +476,3 @@ def register_ballot_formats() -> list[FormatSpec]:
             options=OPTIONS,
         )
     ]
-

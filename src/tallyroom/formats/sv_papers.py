@@ -44,7 +44,8 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise BallotFileError(
-            path, f"unknown option(s) for format 'sv-papers': {', '.join(unknown)}; valid options: "
+            path,
+            f"unknown option(s) for format 'sv-papers': {', '.join(unknown)}; valid options: "
             + ", ".join(sorted(OPTIONS)),
         )
     return csv_ranked.read(
@@ -62,11 +63,15 @@ def _columns(path: Path, delimiter: str) -> dict[str, Any]:
     header = [h.strip().lower() for h in csv_ranked._read_header(path, delimiter)]
     missing = [c for c in ("first", "second") if c not in header]
     if missing:
-        raise BallotFileError(path, f"SV paper records need columns first and second; missing {missing}", line=1)
+        raise BallotFileError(
+            path, f"SV paper records need columns first and second; missing {missing}", line=1
+        )
     extra = [h for h in header if h not in ("first", "second", "count", "rejected")]
     if extra:
         raise BallotFileError(
-            path, f"unexpected column(s) {extra}; SV paper records have first, second, count, rejected", line=1
+            path,
+            f"unexpected column(s) {extra}; SV paper records have first, second, count, rejected",
+            line=1,
         )
     original = csv_ranked._read_header(path, delimiter)
     by_lower = {h.lower(): h for h in original}

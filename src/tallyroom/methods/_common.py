@@ -27,7 +27,9 @@ def weighted_bincount(
     return out
 
 
-def tally_dict(names: Sequence[str], values: Sequence[int] | npt.NDArray[np.int64], keep: Sequence[int]) -> dict[str, Fraction]:
+def tally_dict(
+    names: Sequence[str], values: Sequence[int] | npt.NDArray[np.int64], keep: Sequence[int]
+) -> dict[str, Fraction]:
     """``{name: Fraction(votes)}`` for the candidate indices in ``keep`` (in that order)."""
     return {names[i]: Fraction(int(values[i])) for i in keep}
 

@@ -29,7 +29,7 @@ import numpy as np
 from ..ballots.defects import Defect
 from ..ballots.marks import BLANK, UNCERTAIN
 from ..ballots.profile import Profile
-from ..count import Count, Decision, Round
+from ..count import Count, Decision, Round, TieDecision
 from ..errors import CountError, RuleConfigError
 from ..registry import MethodSpec
 from ..ties import Pick, TieBreak, TieBreaker, TieRule
@@ -93,14 +93,20 @@ def count(profile: Profile, rules: FPTPRules, seats: int = 1) -> Count:
         d = Defect(reason)
         by_defect[d] = by_defect.get(d, 0) + n
     # r.47(1)(b): more votes than the voter is entitled to.
-    too_many = (n_marks + 2 * n_over > seats) if rules.ballot_marks is BallotMarks.MARKS else np.zeros(
-        len(weights), dtype=bool
+    too_many = (
+        (n_marks + 2 * n_over > seats)
+        if rules.ballot_marks is BallotMarks.MARKS
+        else np.zeros(len(weights), dtype=bool)
     )
     if seats == 1:
         too_many |= n_over > 0
     unmarked = (n_marks == 0) & ~invalid_marks.any(axis=1)
     uncertain = (n_marks == 0) & ~too_many & ~unmarked
-    for defect, mask in ((Defect.TOO_MANY, too_many), (Defect.UNMARKED, unmarked), (Defect.UNCERTAIN, uncertain)):
+    for defect, mask in (
+        (Defect.TOO_MANY, too_many),
+        (Defect.UNMARKED, unmarked),
+        (Defect.UNCERTAIN, uncertain),
+    ):
         by_defect[defect] = by_defect.get(defect, 0) + int(weights[mask].sum())
     heads = {
         Defect.NO_OFFICIAL_MARK: "want of official mark",
@@ -141,7 +147,7 @@ def count(profile: Profile, rules: FPTPRules, seats: int = 1) -> Count:
     cutoff = int(votes[order[seats - 1]])
     sure = [i for i in order if int(votes[i]) > cutoff]
     tied = [i for i in range(n_cand) if int(votes[i]) == cutoff]
-    ties = ()
+    ties: tuple[TieDecision, ...] = ()
     if len(sure) + len(tied) > seats:
         chosen, record = TieBreaker(rules.ties, names).choose(
             kind="election",

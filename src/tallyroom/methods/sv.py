@@ -122,7 +122,9 @@ class SVRules:
     ties: TieBreak = field(default_factory=lambda: TieBreak(steps=(TieRule.LOT,)))
 
 
-def _rejected(profile: Profile, first: np.ndarray, weights: np.ndarray, rules: SVRules) -> dict[str, int]:
+def _rejected(
+    profile: Profile, first: np.ndarray, weights: np.ndarray, rules: SVRules
+) -> dict[str, int]:
     """Rejected papers by statutory head (SI 2007/1024 Sch 1 r.48(1), (5))."""
     heads = _HEADS[rules.rejection_heads]
     out: dict[str, int] = {label: 0 for label in dict.fromkeys(heads.values())}
@@ -131,7 +133,9 @@ def _rejected(profile: Profile, first: np.ndarray, weights: np.ndarray, rules: S
         d = Defect(reason)
         by_defect[d] = by_defect.get(d, 0) + n
     # Defects visible in column A: no mark, several marks, an uncertain mark (r.48(1)(b), (d)).
-    by_defect[Defect.UNMARKED] = by_defect.get(Defect.UNMARKED, 0) + int(weights[first == BLANK].sum())
+    by_defect[Defect.UNMARKED] = by_defect.get(Defect.UNMARKED, 0) + int(
+        weights[first == BLANK].sum()
+    )
     by_defect[Defect.UNCERTAIN] = by_defect.get(Defect.UNCERTAIN, 0) + int(
         weights[first == UNCERTAIN].sum()
     )
@@ -167,10 +171,12 @@ def count(profile: Profile, rules: SVRules, seats: int = 1) -> Count:
             if rules.later_preferences is LaterPreferences.ERROR:
                 raise RuleConfigError(
                     f"{n_later} paper(s) give more than two preferences, but an SV paper has only "
-                    "a first and a second column; set later_preferences = \"ignore\" to count only "
+                    'a first and a second column; set later_preferences = "ignore" to count only '
                     "the first two"
                 )
-            notes.append(f"{n_later} paper(s) gave preferences after the second; only the first two were read")
+            notes.append(
+                f"{n_later} paper(s) gave preferences after the second; only the first two were read"
+            )
     first = ballots[:, 0] if profile.depth >= 1 else np.full(len(weights), BLANK, dtype=np.int32)
     second = ballots[:, 1] if profile.depth >= 2 else np.full(len(weights), BLANK, dtype=np.int32)
 
@@ -246,7 +252,11 @@ def count(profile: Profile, rules: SVRules, seats: int = 1) -> Count:
             number=1,
             tally=tally1,
             threshold=None,
-            elected=(Decision(winner, "more votes than the other candidate" if not ties else "decided by lot"),),
+            elected=(
+                Decision(
+                    winner, "more votes than the other candidate" if not ties else "decided by lot"
+                ),
+            ),
             ties=ties,
             action="First preferences",
             notes=tuple(notes),
@@ -283,7 +293,12 @@ def count(profile: Profile, rules: SVRules, seats: int = 1) -> Count:
     w_ex = w_v[is_excluded_first]
     in_remaining = np.isin(sec, np.asarray(remaining, dtype=np.int32))
     transfers: dict[str, dict[str, Fraction]] = {}
-    exhausted: dict[str, int] = {SECOND_UNMARKED: 0, SECOND_TOO_MANY: 0, SECOND_UNCERTAIN: 0, SECOND_EXCLUDED: 0}
+    exhausted: dict[str, int] = {
+        SECOND_UNMARKED: 0,
+        SECOND_TOO_MANY: 0,
+        SECOND_UNCERTAIN: 0,
+        SECOND_EXCLUDED: 0,
+    }
     counted = np.zeros(n_cand, dtype=np.int64)
     for e in excluded:
         mine = fst == e

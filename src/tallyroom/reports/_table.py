@@ -7,7 +7,9 @@ from collections.abc import Sequence
 __all__ = ["text_table"]
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, align_first_left: bool = True) -> str:
+def text_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, align_first_left: bool = True
+) -> str:
     widths = [len(h) for h in header]
     for row in rows:
         for i, cell in enumerate(row):

@@ -44,22 +44,38 @@ def declaration_data(count: Count, options: Mapping[str, Any] | None = None) -> 
     if sv:
         counted = count.extras.get("second_preferences_counted", {})
         cast = count.extras.get("second_preferences_cast", {})
-        columns = ["Candidate", "Party", "First preferences", "Second preferences counted", "Total", "Second preferences cast"]
+        columns = [
+            "Candidate",
+            "Party",
+            "First preferences",
+            "Second preferences counted",
+            "Total",
+            "Second preferences cast",
+        ]
         for name in names:
             firsts = int(first.get(name, 0))
             if name in counted:
-                rows.append([name, count.party_of(name) or "", firsts, int(counted[name]), firsts + int(counted[name]), int(cast.get(name, 0))])
+                rows.append(
+                    [
+                        name,
+                        count.party_of(name) or "",
+                        firsts,
+                        int(counted[name]),
+                        firsts + int(counted[name]),
+                        int(cast.get(name, 0)),
+                    ]
+                )
             else:
-                rows.append([name, count.party_of(name) or "", firsts, None, None, int(cast.get(name, 0))])
+                rows.append(
+                    [name, count.party_of(name) or "", firsts, None, None, int(cast.get(name, 0))]
+                )
     elif len(count.rounds) == 1:
         columns = ["Candidate", "Party", "Votes"]
         rows = [[n, count.party_of(n) or "", first.get(n)] for n in names]
     else:
         columns = ["Candidate", "Party", "First preferences", "Final round"]
         rows = [[n, count.party_of(n) or "", first.get(n), final.get(n)] for n in names]
-    elected = [
-        f"{n} ({count.party_of(n)})" if count.party_of(n) else n for n in count.elected
-    ]
+    elected = [f"{n} ({count.party_of(n)})" if count.party_of(n) else n for n in count.elected]
     data: dict[str, Any] = {
         "title": opts.get("title") or count.title or "Election",
         "returning_officer": opts.get("returning_officer"),
@@ -92,7 +108,12 @@ def render_text(count: Count, options: Mapping[str, Any] | None = None) -> str:
         "notice that the number of votes recorded for each candidate at the said election is as follows:",
         "",
     ]
-    out.append(text_table(d["columns"], [[_n(c) if i >= 2 else str(c) for i, c in enumerate(r)] for r in d["rows"]]))
+    out.append(
+        text_table(
+            d["columns"],
+            [[_n(c) if i >= 2 else str(c) for i, c in enumerate(r)] for r in d["rows"]],
+        )
+    )
     out += ["", f"Total valid papers: {d['valid_papers']:,}"]
     out.append("")
     out.append("The number of ballot papers rejected was as follows:")
@@ -105,7 +126,9 @@ def render_text(count: Count, options: Mapping[str, Any] | None = None) -> str:
         for head, n in d["second_not_counted"].items():
             out.append(f"  {head}: {n:,}")
         if d.get("same_as_first") is not None:
-            out.append(f"  second preference for the same candidate as the first: {d['same_as_first']:,}")
+            out.append(
+                f"  second preference for the same candidate as the first: {d['same_as_first']:,}"
+            )
     for t in d["ties"]:
         out.append("")
         out.append(
@@ -127,31 +150,49 @@ def render_html(count: Count, options: Mapping[str, Any] | None = None) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            (f'<th scope="row">{e(str(c))}</th>' if i == 0 else f"<td>{e(str(c))}</td>" if i == 1 else f'<td class="num">{e(_n(c))}</td>')
+            (
+                f'<th scope="row">{e(str(c))}</th>'
+                if i == 0
+                else f"<td>{e(str(c))}</td>"
+                if i == 1
+                else f'<td class="num">{e(_n(c))}</td>'
+            )
             for i, c in enumerate(r)
         )
         + "</tr>"
         for r in d["rows"]
     )
-    rejected = "".join(f"<tr><th scope=\"row\">{e(h)}</th><td class=\"num\">{n:,}</td></tr>" for h, n in d["rejected"].items())
+    rejected = "".join(
+        f'<tr><th scope="row">{e(h)}</th><td class="num">{n:,}</td></tr>'
+        for h, n in d["rejected"].items()
+    )
     second = ""
     if "second_not_counted" in d:
-        items = "".join(f"<tr><th scope=\"row\">{e(h)}</th><td class=\"num\">{n:,}</td></tr>" for h, n in d["second_not_counted"].items())
-        second = f"<h2>Valid papers on which no second preference was counted</h2><table>{items}</table>"
+        items = "".join(
+            f'<tr><th scope="row">{e(h)}</th><td class="num">{n:,}</td></tr>'
+            for h, n in d["second_not_counted"].items()
+        )
+        second = (
+            f"<h2>Valid papers on which no second preference was counted</h2><table>{items}</table>"
+        )
     ties = "".join(
-        f"<p class=\"tie\">Equality of votes ({e(t.kind)}) between {e(', '.join(t.tied))}: decided by {e(t.rule)} "
+        f'<p class="tie">Equality of votes ({e(t.kind)}) between {e(", ".join(t.tied))}: decided by {e(t.rule)} '
         f"in favour of {e(', '.join(t.chosen))}. {e(t.detail)}</p>"
         for t in d["ties"]
     )
     verb = "is" if len(d["elected"]) == 1 else "are"
-    ro = f"<p class=\"ro\">{e(d['returning_officer'])}, Returning Officer</p>" if d["returning_officer"] else ""
+    ro = (
+        f'<p class="ro">{e(d["returning_officer"])}, Returning Officer</p>'
+        if d["returning_officer"]
+        else ""
+    )
     date = f"<p>Date of poll: {e(str(d['date']))}</p>" if d["date"] else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Declaration of result: {e(str(d['title']))}</title>
+<title>Declaration of result: {e(str(d["title"]))}</title>
 <style>
 body {{ font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; }}
 h1 {{ text-align: center; letter-spacing: .05em; }}
@@ -163,16 +204,16 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 </head>
 <body>
 <h1>Declaration of result of poll</h1>
-<p class="election">{e(str(d['title']))}</p>
+<p class="election">{e(str(d["title"]))}</p>
 {date}
 <p>I, the undersigned, being the Returning Officer at the above election, hereby give notice that the number of votes recorded for each candidate at the said election is as follows:</p>
 <table class="votes"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
-<p>Total valid papers: {d['valid_papers']:,}</p>
+<p>Total valid papers: {d["valid_papers"]:,}</p>
 <h2>Rejected ballot papers</h2>
-<table class="rejected">{rejected}<tr><th scope="row">Total</th><td class="num">{d['rejected_total']:,}</td></tr></table>
+<table class="rejected">{rejected}<tr><th scope="row">Total</th><td class="num">{d["rejected_total"]:,}</td></tr></table>
 {second}
 {ties}
-<p class="elected">And I do hereby declare that {e(', '.join(d['elected']))} {verb} duly elected.</p>
+<p class="elected">And I do hereby declare that {e(", ".join(d["elected"]))} {verb} duly elected.</p>
 {ro}
 </body>
 </html>

@@ -54,12 +54,19 @@ def _round(r: Round) -> dict[str, Any]:
         "elected": _decisions(r.elected),
         "excluded": _decisions(r.excluded),
         "transfers": {
-            src: {dst: format_exact(v) for dst, v in flows.items()} for src, flows in r.transfers.items()
+            src: {dst: format_exact(v) for dst, v in flows.items()}
+            for src, flows in r.transfers.items()
         },
         "exhausted": {k: format_exact(v) for k, v in r.exhausted.items()},
         "loss_to_fractions": format_exact(r.loss_to_fractions),
         "ties": [
-            {"kind": t.kind, "tied": list(t.tied), "chosen": list(t.chosen), "rule": t.rule, "detail": t.detail}
+            {
+                "kind": t.kind,
+                "tied": list(t.tied),
+                "chosen": list(t.chosen),
+                "rule": t.rule,
+                "detail": t.detail,
+            }
             for t in r.ties
         ],
         "notes": list(r.notes),
@@ -85,7 +92,11 @@ def to_dict(count: Count) -> dict[str, Any]:
         "rules": _plain(count.rules),
         "seats": count.seats,
         "candidates": [
-            {k: v for k, v in (("name", c.name), ("party", c.party), ("code", c.code)) if v is not None}
+            {
+                k: v
+                for k, v in (("name", c.name), ("party", c.party), ("code", c.code))
+                if v is not None
+            }
             | ({"write_in": True} if c.write_in else {})
             for c in count.candidates
         ],
@@ -159,7 +170,9 @@ def loads(text: str, *, path: str | None = None) -> Count:
     try:
         return from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise BallotFileError(path, f"not a complete tallyroom count: missing or bad {exc}") from exc
+        raise BallotFileError(
+            path, f"not a complete tallyroom count: missing or bad {exc}"
+        ) from exc
 
 
 def load(path: str | Path) -> Count:

@@ -40,7 +40,9 @@ def render(count: Count, options: Mapping[str, Any] | None = None) -> str:
             if k not in reasons:
                 reasons.append(k)
     for k in reasons:
-        rows.append([f"Exhausted: {k}"] + [_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds])
+        rows.append(
+            [f"Exhausted: {k}"] + [_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds]
+        )
     if any(r.loss_to_fractions for r in count.rounds):
         rows.append(["Loss to fractions"] + [_q(r.loss_to_fractions) for r in count.rounds])
     if any(r.threshold is not None for r in count.rounds):
