@@ -20,11 +20,11 @@ def _row_keys(rows: Int32Array) -> npt.NDArray[np.generic]:
     n, depth = rows.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    if depth == 0:
+        return np.zeros(n, dtype=np.int64)
     lo = int(rows.min())
     hi = int(rows.max())
     base = hi - lo + 1
-    if depth == 0:
-        return np.zeros(n, dtype=np.int64)
     if base**depth < 2**63:
         shifted = rows.astype(np.int64) - lo
         key = np.zeros(n, dtype=np.int64)
