@@ -43,6 +43,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.sv",
     "tallyroom.formats.sv_papers",
     "tallyroom.formats.csv_ranked",
+    "tallyroom.formats.preflib",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
     "tallyroom.reports.declaration",
