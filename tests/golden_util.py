@@ -22,7 +22,9 @@ def assert_subset(expected: Any, actual: Any, where: str = "$") -> None:
             assert_subset(value, actual[key], f"{where}.{key}")
     elif isinstance(expected, list):
         assert isinstance(actual, list), f"{where}: expected a list, got {actual!r}"
-        assert len(expected) == len(actual), f"{where}: {len(actual)} items, expected {len(expected)}"
+        assert len(expected) == len(actual), (
+            f"{where}: {len(actual)} items, expected {len(expected)}"
+        )
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             assert_subset(e, a, f"{where}[{i}]")
     else:
@@ -39,7 +41,9 @@ def run_case(folder: Path) -> dict[str, Any]:
     method = rules.pop("method")
     seats = rules.pop("seats", None)
     candidates = folder / "candidates.csv"
-    profile = tallyroom.read_ballots(ballots, candidates=candidates if candidates.exists() else None)
+    profile = tallyroom.read_ballots(
+        ballots, candidates=candidates if candidates.exists() else None
+    )
     count = tallyroom.count(profile, method, rules, seats=seats)
     return to_dict(count)
 

@@ -121,7 +121,9 @@ def build(name: str, spec: dict) -> None:
     for cand in first:
         if cand in remaining or not seconds:
             rows.append((cand, "", first[cand][1]))
-    excluded = sorted((c for c in first if c not in remaining and seconds), key=lambda c: -first[c][1])
+    excluded = sorted(
+        (c for c in first if c not in remaining and seconds), key=lambda c: -first[c][1]
+    )
     need = [[r, seconds[r]] for r in remaining]
     for cand in excluded:
         left = first[cand][1]
@@ -143,7 +145,9 @@ def build(name: str, spec: dict) -> None:
         w.writerow(["name", "party"])
         for cand, (party, _) in first.items():
             w.writerow([cand, party])
-    (folder / "rules.toml").write_text('method = "sv"\nrejection_heads = "si-2007-1024"\n', encoding="utf-8")
+    (folder / "rules.toml").write_text(
+        'method = "sv"\nrejection_heads = "si-2007-1024"\n', encoding="utf-8"
+    )
     expected: dict = {
         "method": "sv",
         "elected": [spec["winner"]],
@@ -152,10 +156,25 @@ def build(name: str, spec: dict) -> None:
     }
     if seconds:
         expected["extras"]["second_preferences_counted"] = seconds
-        expected["rounds"] = [{"round": 1}, {"round": 2, "tally": {c: str(v) for c, v in spec["finals"].items()}}]
+        expected["rounds"] = [
+            {"round": 1},
+            {"round": 2, "tally": {c: str(v) for c, v in spec["finals"].items()}},
+        ]
     else:
-        expected["rounds"] = [{"round": 1, "elected": [{"candidate": spec["winner"], "reason": "more than half of the valid first preferences"}]}]
-    (folder / "expected.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        expected["rounds"] = [
+            {
+                "round": 1,
+                "elected": [
+                    {
+                        "candidate": spec["winner"],
+                        "reason": "more than half of the valid first preferences",
+                    }
+                ],
+            }
+        ]
+    (folder / "expected.json").write_text(
+        json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (folder / "SOURCE.md").write_text(
         f"# {spec['title']}\n\n"
         f"Figures: first preferences{', counted second preferences and final totals' if seconds else ''} "

@@ -54,7 +54,7 @@ from ..ballots.marks import (
 from ..ballots.profile import InputFile, Profile
 from ..errors import BallotFileError, RuleConfigError
 from ..registry import FormatSpec
-from ._common import check_options, open_text, resolve_candidates
+from ._common import check_options, open_binary, open_text, resolve_candidates
 
 __all__ = ["read", "register_ballot_formats", "write"]
 
@@ -181,12 +181,15 @@ def _plan_columns(
 
 def _read_header(path: Path, delimiter: str) -> list[str]:
     try:
-        with open_text(path) as f:
-            row = next(csv.reader(f, delimiter=delimiter), None)
-    except UnicodeDecodeError as exc:
-        raise BallotFileError(path, f"not valid UTF-8 text ({exc.reason})", line=1) from exc
+        with open_binary(path) as f:
+            raw = f.readline()
     except (OSError, EOFError) as exc:
         raise BallotFileError(path, f"cannot read: {exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BallotFileError(path, f"not valid UTF-8 text ({exc.reason})", line=1) from exc
+    row = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter), None)
     if row is None or not any(cell.strip() for cell in row):
         raise BallotFileError(path, "the file is empty (no header row)")
     return [c.strip() for c in row]
@@ -205,8 +208,6 @@ def _diagnose(path: Path, delimiter: str, width: int, fallback: str) -> BallotFi
                     )
     except UnicodeDecodeError:
         # Locate the undecodable line byte-wise.
-        from ._common import open_binary
-
         with open_binary(path) as fb:
             for number, raw in enumerate(fb, start=1):
                 try:
