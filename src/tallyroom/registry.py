@@ -44,6 +44,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.sv_papers",
     "tallyroom.formats.csv_ranked",
     "tallyroom.formats.preflib",
+    "tallyroom.formats.ess_xlsx",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
