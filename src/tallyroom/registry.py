@@ -41,6 +41,8 @@ __all__ = [
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.fptp",
     "tallyroom.methods.sv",
+    "tallyroom.methods.condorcet",
+    "tallyroom.methods.borda",
     "tallyroom.formats.sv_papers",
     "tallyroom.formats.csv_ranked",
     "tallyroom.formats.preflib",
