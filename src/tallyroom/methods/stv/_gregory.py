@@ -1,0 +1,327 @@
+"""The Gregory family of STV counts: fixed-point transfer values, one stage at a time.
+
+Scottish (SSI 2011/399), Northern Irish (Electoral Law Act (NI) 1962 Sch 5), ERS97
+and the RCTab-style fractional count used by Portland OR share this loop and
+differ only in the options of :class:`GregoryRules` (each preset module cites
+its provisions; the steps below cite the Scottish rule first, others after).
+
+Values are held as integers in units of ``10**-places`` of a vote, which is
+exact for every rule set here because each truncates its transfer values to
+``places`` decimals.
+
+The loop, after the first stage (first preferences, SSI 2011/399 Sch 1 r.46):
+
+1. deem elected every continuing candidate at or above the quota (r.48);
+2. stop when the seats are filled, or elect all continuing candidates when they
+   are no more than the vacancies (r.53);
+3. finish an exclusion in progress (NI r.51(2)-(9), ERS97 5.4: one stage per batch);
+4. transfer the largest surplus, unless deferral applies (r.49-50; NI r.49(10);
+   ERS97 5.2.2);
+5. otherwise exclude the lowest continuing candidate (r.51-52).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ...ballots.profile import Profile
+from ...count import FRACTIONS, Count
+from ...errors import RuleConfigError
+from ...numbers import format_exact, format_fixed
+from ...ties import Pick, TieBreak, TieRule
+from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._options import (
+    Deferral,
+    ExclusionTransfer,
+    FinalSurplus,
+    Quota,
+    SurplusMethod,
+    check_contest,
+    quota_value,
+)
+from ._papers import NO_FURTHER, VOID, IntArray, Parcel, Piles
+
+__all__ = ["GregoryRules", "count_gregory"]
+
+SURPLUS_NOT_TRANSFERABLE = "surplus not transferable"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GregoryRules:
+    """Options of a Gregory-family STV count (see the presets in each rule-set module).
+
+    >>> GregoryRules(places=2, surplus=SurplusMethod.LAST_PARCEL, deferral=Deferral.NI)
+    ... # doctest: +ELLIPSIS
+    GregoryRules(places=2, quota=<Quota.DROOP: 'droop'>, ...)
+    """
+
+    places: int = 5
+    quota: Quota = Quota.DROOP
+    surplus: SurplusMethod = SurplusMethod.WEIGHTED_INCLUSIVE
+    deferral: Deferral = Deferral.NONE
+    exclusion: ExclusionTransfer = ExclusionTransfer.ONE_STAGE
+    final_surplus: FinalSurplus = FinalSurplus.NOT_TRANSFERRED
+    ties: TieBreak = field(
+        default_factory=lambda: TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT))
+    )
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.places <= 12:
+            raise RuleConfigError(f"places must be between 0 and 12, not {self.places}")
+        if self.quota is Quota.ERS97 and self.places < 2:
+            raise RuleConfigError("the ERS97 quota is worked to 2 decimals: places must be >= 2")
+
+
+class _Count:
+    """One Gregory count in progress (the state the loop steps share)."""
+
+    def __init__(self, profile: Profile, rules: GregoryRules, seats: int) -> None:
+        self.rules = rules
+        self.seats = seats
+        self.scale = 10**rules.places
+        self.piles = Piles(profile, self.scale)
+        self.valid, self.invalid = self.piles.start(profile)
+        standing = self.piles.n - len(profile.withdrawn)
+        check_contest(standing, seats, self.valid)
+        self.quota = quota_value(rules.quota, Fraction(self.valid), seats)
+        self.q = int(self.quota * self.scale)
+        self.log = StageLog(self.piles.names, self.scale, rules.ties)
+        for name in profile.withdrawn:
+            self.log.excluded.add(profile.candidates.index_of(name))
+        self.elected_at: dict[int, int] = {}
+        self.done: set[int] = set()
+        self.batches: list[tuple[int, Parcel, str]] = []
+        self.names = self.piles.names
+
+    # -- helpers ----------------------------------------------------------------------
+    def fmt(self, units: int) -> str:
+        return format_fixed(Fraction(units, self.scale), self.rules.places)
+
+    def open(self, action: str, notes: list[str] | None = None) -> None:
+        self.log.open(self.piles.tally, action, threshold=self.quota, notes=notes or ())
+
+    def elect_reached(self) -> None:
+        """Deem elected every continuing candidate at or above the quota (r.48)."""
+        tally = self.piles.tally
+        reached = [c for c in self.piles.continuing_indices() if tally[c] >= self.q]
+        for c in sorted(reached, key=lambda c: -tally[c]):
+            self.piles.continuing[c] = False
+            self.elected_at[c] = self.log.stage
+            self.log.elect(c, "reached the quota")
+
+    def vacancies(self) -> int:
+        return self.seats - len(self.log.elected)
+
+    def pending_surpluses(self) -> list[int]:
+        return [
+            c for c in self.log.elected if c not in self.done and self.piles.tally[c] > self.q
+        ]
+
+    def move(self, source: int, parcel: Parcel, dest: IntArray, at: IntArray) -> int:
+        """Give ``parcel``'s papers to ``dest``; log it; return the units moved or exhausted."""
+        stage = self.log.stage + 1
+        received = self.piles.distribute(
+            parcel, dest, at, stage=stage, source=self.names[source]
+        )
+        for c, units in received.items():
+            self.log.transfer(source, c, units)
+        out = sum(received.values())
+        for code, reason in ((NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE)):
+            mask = dest == code
+            units = int((parcel.counts[mask] * parcel.values[mask]).sum())
+            self.log.transfer(source, reason, units)
+            out += units
+        return out
+
+    # -- surplus (SSI 2011/399 r.49; NI r.49; ERS97 5.3; RCTab) -------------------------------
+    def transfer_surplus(self, c: int) -> str:
+        piles, rules = self.piles, self.rules
+        total = piles.tally[c]
+        surplus = total - self.q
+        note: str
+        if rules.surplus is SurplusMethod.LAST_PARCEL:
+            # NI r.49(1)-(2), ERS97 5.3.1-5.3.2: all papers if elected at the first stage,
+            # otherwise only the parcel last received.
+            first = self.elected_at[c] == 1
+            papers = piles.all_papers(c) if first else piles.piles[c][-1]
+            dest, at = piles.destinations(papers)
+            ok = dest >= 0
+            n = int(papers.counts[ok].sum())
+            value_ok = int((papers.counts[ok] * papers.values[ok]).sum())
+            if value_ok <= surplus:
+                # NI r.49(5); ERS97 5.3.4: transferable papers at their present value.
+                values = papers.values
+                note = f"transferable papers (value {self.fmt(value_ok)}) moved at present value"
+            else:
+                # NI r.49(4),(7); ERS97 5.3.5: surplus / transferable papers, truncated,
+                # never more than the value at which a paper was received.
+                tv = surplus // n
+                values = np.minimum(papers.values, tv)
+                note = f"transfer value {self.fmt(tv)} over {n} transferable papers"
+            where = "all papers" if first else f"parcel received at stage {papers.stage}"
+            note = f"surplus {self.fmt(surplus)} of {self.names[c]} from {where}: {note}"
+            moved_papers = Parcel(papers.stage, papers.rows, papers.counts,
+                                  np.where(ok, values, 0), papers.pos)
+            moved = self.move(c, moved_papers, dest, at)
+            rest = surplus - moved
+            self.log.transfer(c, FRACTIONS if value_ok > surplus else SURPLUS_NOT_TRANSFERABLE,
+                              rest)
+        else:
+            papers = piles.all_papers(c)
+            dest, at = piles.destinations(papers)
+            if rules.surplus is SurplusMethod.WEIGHTED_INCLUSIVE:
+                # SSI 2011/399 Sch 1 r.49(3)-(4): each paper at surplus x value / total,
+                # truncated to 5 decimals (units are 10**-places, so floor is exact).
+                values = (papers.values * surplus) // total
+                tvs = sorted({int(v) for v in papers.values.tolist()}, reverse=True)
+                parts = [f"{self.fmt(v)} -> {self.fmt(v * surplus // total)}" for v in tvs]
+                note = (f"surplus {self.fmt(surplus)} of {self.names[c]} over all "
+                        f"{papers.papers} papers; transfer values: " + ", ".join(parts))
+            else:
+                # RCTab: surplus fraction = surplus / total truncated, then each paper's
+                # value x fraction truncated (decimalPlacesForVoteArithmetic).
+                fraction = surplus * self.scale // total
+                values = papers.values * fraction // self.scale
+                note = (f"surplus {self.fmt(surplus)} of {self.names[c]}: surplus fraction "
+                        f"{self.fmt(fraction)} applied to all {papers.papers} papers")
+            moved = self.move(c, Parcel(papers.stage, papers.rows, papers.counts, values,
+                                        papers.pos), dest, at)
+            self.log.transfer(c, FRACTIONS, surplus - moved)
+        piles.tally[c] = self.q
+        piles.piles[c] = []
+        self.done.add(c)
+        return note
+
+    def deferred(self, pending: list[int]) -> bool:
+        """NI r.49(10) / ERS97 5.2.2: may the surpluses wait while the lowest is excluded?"""
+        if self.rules.deferral is Deferral.NONE:
+            return False
+        tally = self.piles.tally
+        cont = sorted(tally[c] for c in self.piles.continuing_indices())
+        if len(cont) < 2 or len(cont) <= self.vacancies():
+            return False
+        total = sum(tally[c] - self.q for c in pending)
+        gap = cont[1] - cont[0]
+        if self.rules.deferral is Deferral.NI:
+            return total < gap
+        return total <= gap
+
+    # -- exclusion (SSI 2011/399 r.51-52; NI r.51; ERS97 5.4) ---------------------------
+    def exclude_lowest(self) -> None:
+        piles = self.piles
+        cont = piles.continuing_indices()
+        low = min(piles.tally[c] for c in cont)
+        tied = [c for c in cont if piles.tally[c] == low]
+        if len(tied) > 1:
+            # r.52 (Scotland: most recent stage with unequal votes); NI r.51(13) and
+            # ERS97 5.6.2 (earliest stage); then lot. Steps come from rules.ties.
+            tied = self.log.choose("exclusion", tied, Pick.LOWEST)
+        c = tied[0]
+        piles.continuing[c] = False
+        self.log.exclude(c, "lowest votes")
+        papers = piles.all_papers(c)
+        name = self.names[c]
+        mode = self.rules.exclusion
+        batches: list[tuple[int, Parcel, str]] = []
+        if mode is ExclusionTransfer.ONE_STAGE or papers.papers == 0:
+            batches.append((c, papers, f"Exclusion of {name}"))
+        else:
+            rest = papers
+            if mode is ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE:
+                first = [p for p in piles.piles[c] if p.stage == 1]
+                if first:
+                    batches.append((c, Parcel.join(first, 1),
+                                    f"Exclusion of {name}: first preferences"))
+                rest = Parcel.join([p for p in piles.piles[c] if p.stage != 1], 0)
+            for v in sorted({int(x) for x in rest.values.tolist()}, reverse=True):
+                batches.append((c, rest.take(rest.values == v),
+                                f"Exclusion of {name}: papers at {self.fmt(v)}"))
+        piles.piles[c] = []
+        self.batches.extend(batches)
+
+    def transfer_batch(self) -> str:
+        c, papers, action = self.batches.pop(0)
+        # Electors just elected receive nothing more (NI r.51(10); ERS97 5.4.10).
+        dest, at = self.piles.destinations(papers)
+        self.move(c, papers, dest, at)
+        self.piles.tally[c] -= papers.units
+        return action
+
+    # -- the loop ---------------------------------------------------------------------
+    def run(self) -> None:
+        self.open("First preferences")
+        self.elect_reached()
+        while True:
+            if self.vacancies() == 0:
+                self.final_surplus()
+                return
+            cont = self.piles.continuing_indices()
+            if len(cont) <= self.vacancies():
+                # SSI 2011/399 r.53; NI r.52; ERS97 5.5.1; RCTab.
+                for c in sorted(cont, key=lambda c: -self.piles.tally[c]):
+                    self.piles.continuing[c] = False
+                    self.log.elect(c, "continuing candidates equal the vacancies")
+                self.final_surplus()
+                return
+            if self.batches:
+                action = self.transfer_batch()
+                self.open(action)
+                self.elect_reached()
+                continue
+            pending = self.pending_surpluses()
+            if pending and not self.deferred(pending):
+                c = self.largest(pending)
+                note = self.transfer_surplus(c)
+                self.open(f"Surplus of {self.names[c]}", [note])
+                self.elect_reached()
+                continue
+            if pending:
+                self.log.note(
+                    "surpluses of " + ", ".join(self.names[c] for c in pending)
+                    + " deferred: they cannot change the lowest candidate"
+                )
+            self.exclude_lowest()
+            action = self.transfer_batch()
+            self.open(action)
+            self.elect_reached()
+
+    def largest(self, pending: list[int]) -> int:
+        """r.50: largest surplus first; equal surpluses by the tie rules (countback, lot)."""
+        top = max(self.piles.tally[c] for c in pending)
+        tied = [c for c in pending if self.piles.tally[c] == top]
+        if len(tied) > 1:
+            tied = self.log.choose("surplus order", tied, Pick.HIGHEST)
+        return tied[0]
+
+    def final_surplus(self) -> None:
+        if self.rules.final_surplus is not FinalSurplus.TRANSFERRED:
+            return
+        pending = self.pending_surpluses()
+        if not pending:
+            return
+        notes = [self.transfer_surplus(c) for c in sorted(pending,
+                                                          key=lambda c: -self.piles.tally[c])]
+        self.open("Surplus of " + ", ".join(self.names[c] for c in pending), notes)
+
+
+def count_gregory(profile: Profile, rules: GregoryRules, seats: int, *, method: str,
+                  extras: dict[str, Any] | None = None) -> Count:
+    """Count ``profile`` under a Gregory-family rule set."""
+    state = _Count(profile, rules, seats)
+    state.run()
+    rejected = dict(profile.rejected)
+    for reason, n in state.invalid.items():
+        rejected[reason] = rejected.get(reason, 0) + n
+    return state.log.finish(
+        method=method,
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=state.valid,
+        rejected=rejected,
+        extras={"quota": format_exact(state.quota), "places": rules.places, **(extras or {})},
+    )

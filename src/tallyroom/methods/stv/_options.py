@@ -1,0 +1,104 @@
+"""Option enums shared by the STV rule sets (each member has a stable serialised value)."""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from fractions import Fraction
+
+from ...errors import CountError
+from ...numbers import truncate
+
+__all__ = [
+    "Deferral",
+    "ExclusionTransfer",
+    "FinalSurplus",
+    "Quota",
+    "SurplusMethod",
+    "check_contest",
+    "quota_value",
+]
+
+
+class Quota(Enum):
+    """How the quota is fixed from the valid vote ``V`` and seats ``S``."""
+
+    #: ``floor(V / (S + 1)) + 1`` (Droop, whole votes): Scotland r.47, NI r.48, Ireland,
+    #: AEC s.273(8), Cambridge c.54A s.9(c), RCTab/Portland threshold.
+    DROOP = "droop"
+    #: ``V / (S + 1)`` worked to 2 decimals, plus 0.01 unless exact (ERS97 5.1.6).
+    ERS97 = "ers97"
+
+
+class SurplusMethod(Enum):
+    """Which papers carry a surplus, and at what value."""
+
+    #: Weighted inclusive Gregory: every paper the candidate holds, each at
+    #: ``trunc(surplus x its value / total)`` (SSI 2011/399 Sch 1 r.49).
+    WEIGHTED_INCLUSIVE = "weighted-inclusive"
+    #: Last parcel received (all papers if elected at the first stage); value
+    #: ``trunc(surplus / transferable papers)`` capped at the value received
+    #: (NI r.49(4),(7); ERS97 5.3).
+    LAST_PARCEL = "last-parcel"
+    #: Every paper the candidate holds, each at ``trunc(value x trunc(surplus / total))``
+    #: (RCTab's fractional surplus as used by Portland OR).
+    FRACTION_OF_TOTAL = "fraction-of-total"
+
+
+class Deferral(Enum):
+    """When a surplus may wait while the lowest candidate is excluded."""
+
+    #: Every surplus is transferred before any exclusion (Scotland, RCTab).
+    NONE = "none"
+    #: NI r.49(10): defer while the surpluses total less than the gap between the two
+    #: lowest continuing candidates.
+    NI = "ni"
+    #: ERS97 5.2.2: defer while the surpluses total no more than that gap.
+    ERS97 = "ers97"
+
+
+class ExclusionTransfer(Enum):
+    """How an excluded candidate's papers move."""
+
+    #: All papers in one stage at their current values (SSI 2011/399 r.51; RCTab).
+    ONE_STAGE = "one-stage"
+    #: First-preference papers first, then each sub-parcel by descending value, each
+    #: its own stage with elections checked after it (NI r.51(2)-(9)).
+    FIRST_PREFERENCES_THEN_BY_VALUE = "first-preferences-then-by-value"
+    #: Batches of equal value, highest first, each its own stage (ERS97 5.4).
+    BY_VALUE = "by-value"
+
+
+class FinalSurplus(Enum):
+    """What happens to a surplus still pending when the last seat is filled."""
+
+    #: Not transferred: the count ends (Scotland, NI, ERS97).
+    NOT_TRANSFERRED = "not-transferred"
+    #: Transferred in one more round (RCTab: shown in Portland's official results).
+    TRANSFERRED = "transferred"
+
+
+def quota_value(kind: Quota, valid: Fraction, seats: int) -> Fraction:
+    """The quota for ``valid`` votes and ``seats`` seats."""
+    if kind is Quota.DROOP:
+        return Fraction(math.floor(valid / (seats + 1)) + 1)
+    exact = valid / (seats + 1)
+    cut = truncate(exact, 2)
+    return cut if cut == exact else cut + Fraction(1, 100)
+
+
+def check_contest(n_candidates: int, seats: int, valid_papers: int) -> None:
+    """Refuse contests no STV count can decide: clear errors rather than a crash."""
+    if seats < 1:
+        raise CountError(f"an STV count fills at least one seat, not {seats}")
+    if seats > n_candidates:
+        raise CountError(
+            f"{seats} seats but only {n_candidates} candidate(s): the election is uncontested "
+            "for every candidate (all are returned without a poll) and cannot fill the rest; "
+            "check the number of seats"
+        )
+    if valid_papers == 0:
+        raise CountError(
+            "no valid ballot papers: there is nothing to count (the quota would be 1 and every "
+            "candidate tied at 0)"
+        )

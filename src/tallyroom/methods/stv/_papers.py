@@ -1,0 +1,212 @@
+"""Piles of ballot papers for STV counts: who holds which papers, at what value.
+
+Shared machinery of the STV rule sets. Papers are kept grouped: a *parcel* is
+what a candidate received in one stage (first preferences, or one transfer),
+held as parallel numpy arrays, one entry per group of identical papers:
+
+* ``rows``: the distinct ranking (row of :attr:`Profile.ballots`) of the papers;
+* ``counts``: how many papers the entry stands for;
+* ``values``: the value of each of those papers, an integer number of *units*
+  (a unit is ``1/scale`` of a vote: ``scale = 10**5`` holds Scottish values
+  exactly, ``10**2`` Northern Irish and ERS97 values, ``1`` whole papers);
+* ``pos``: the ranking position that put the paper with its present holder.
+
+Rule sets that depend on the order of the papers (Irish last-parcel papers,
+Cambridge's Cincinnati selection) use one entry per paper, in counting order
+(:meth:`Piles.start` with ``papers_in_order``), and keep that order in every
+parcel.
+
+All arithmetic is on Python/numpy integers: exact, no floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from ...ballots.marks import BLANK
+from ...ballots.profile import Profile
+
+__all__ = ["NO_FURTHER", "VOID", "Parcel", "Piles", "next_preferences"]
+
+IntArray = npt.NDArray[np.int64]
+
+#: ``next_preferences`` result: no further preference for a continuing candidate.
+NO_FURTHER = -1
+#: ``next_preferences`` result: the next mark is an overvote or uncertain (void).
+VOID = -2
+
+
+@dataclass(slots=True)
+class Parcel:
+    """Papers a candidate received in one stage (see the module docstring)."""
+
+    stage: int
+    rows: IntArray
+    counts: IntArray
+    values: IntArray
+    pos: IntArray
+    source: str = ""
+    #: Transfer value shared by all papers of the parcel, where a rule set keeps
+    #: it exactly rather than in units (Australian Senate).
+    tv: Fraction | None = None
+
+    @property
+    def papers(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def units(self) -> int:
+        return int((self.counts * self.values).sum())
+
+    def take(self, mask: npt.NDArray[np.bool_]) -> Parcel:
+        """The entries selected by ``mask`` (order kept)."""
+        return Parcel(
+            self.stage,
+            self.rows[mask],
+            self.counts[mask],
+            self.values[mask],
+            self.pos[mask],
+            self.source,
+            self.tv,
+        )
+
+    @staticmethod
+    def join(parcels: list[Parcel], stage: int, source: str = "") -> Parcel:
+        """Concatenate parcels (in the order given) into one."""
+        if not parcels:
+            empty = np.zeros(0, dtype=np.int64)
+            return Parcel(stage, empty, empty.copy(), empty.copy(), empty.copy(), source)
+        return Parcel(
+            stage,
+            np.concatenate([p.rows for p in parcels]),
+            np.concatenate([p.counts for p in parcels]),
+            np.concatenate([p.values for p in parcels]),
+            np.concatenate([p.pos for p in parcels]),
+            source,
+            parcels[0].tv,
+        )
+
+
+def next_preferences(
+    ballots: npt.NDArray[np.int32],
+    rows: IntArray,
+    pos: IntArray,
+    continuing: npt.NDArray[np.bool_],
+) -> tuple[IntArray, IntArray]:
+    """Next available preference of each paper after position ``pos``.
+
+    Returns ``(dest, at)``: ``dest`` is the candidate index, :data:`NO_FURTHER`
+    or :data:`VOID`; ``at`` the position where it was found. Blank positions
+    and candidates no longer continuing are passed over; an overvote or an
+    uncertain mark makes the paper non-transferable at that point (SSI 2011/399
+    Sch 1 r.48(2); Electoral Law Act (NI) 1962 Sch 5 r.50(4); Electoral Act 1992
+    s.118).
+    """
+    k = rows.shape[0]
+    depth = ballots.shape[1]
+    if k == 0 or depth == 0:
+        return np.full(k, NO_FURTHER, dtype=np.int64), np.full(k, depth, dtype=np.int64)
+    sub = ballots[rows]
+    cand = sub >= 0
+    is_cont = cand & continuing[np.where(cand, sub, 0)]
+    stop = is_cont | ((sub < 0) & (sub != BLANK))
+    stop &= np.arange(depth)[None, :] > pos[:, None]
+    found = stop.any(axis=1)
+    at = np.where(found, stop.argmax(axis=1), depth).astype(np.int64)
+    code = sub[np.arange(k), np.minimum(at, depth - 1)].astype(np.int64)
+    dest = np.where(found, np.where(code >= 0, code, VOID), NO_FURTHER)
+    return dest, at
+
+
+class Piles:
+    """The papers each candidate holds, their total in units, and who is continuing."""
+
+    def __init__(self, profile: Profile, scale: int) -> None:
+        self.ballots = profile.ballots
+        self.names = profile.candidates.names
+        self.n = len(self.names)
+        self.scale = scale
+        self.piles: list[list[Parcel]] = [[] for _ in range(self.n)]
+        self.tally: list[int] = [0] * self.n
+        self.continuing = np.ones(self.n, dtype=bool)
+        for name in profile.withdrawn:
+            self.continuing[profile.candidates.index_of(name)] = False
+
+    # -- first stage -------------------------------------------------------------------
+    def start(
+        self, profile: Profile, *, papers_in_order: IntArray | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Sort the papers by first preference; return valid papers and invalid by reason.
+
+        A paper is valid when its first mark (blank positions and withdrawn
+        candidates passed over) is a single candidate; a paper whose first mark is
+        an overvote or uncertain, or with no mark, is invalid as to the first
+        preference (SSI 2011/399 Sch 1 r.46 heads (b) and (d)).
+        """
+        if papers_in_order is not None:
+            rows = papers_in_order.astype(np.int64)
+            counts = np.ones(rows.shape[0], dtype=np.int64)
+        else:
+            rows = np.arange(profile.n_distinct, dtype=np.int64)
+            counts = profile.weights.astype(np.int64)
+        start = np.full(rows.shape[0], -1, dtype=np.int64)
+        dest, at = next_preferences(self.ballots, rows, start, self.continuing)
+        invalid = {
+            "no first preference": int(counts[dest == NO_FURTHER].sum()),
+            "first preference void (more than one or uncertain)": int(counts[dest == VOID].sum()),
+        }
+        valid = dest >= 0
+        self.distribute(
+            Parcel(1, rows[valid], counts[valid], np.full(int(valid.sum()), self.scale, np.int64),
+                   start[valid]),
+            dest[valid],
+            at[valid],
+            stage=1,
+        )
+        return int(counts[valid].sum()), {k: v for k, v in invalid.items() if v}
+
+    # -- moving papers -----------------------------------------------------------------
+    def distribute(
+        self,
+        parcel: Parcel,
+        dest: IntArray,
+        at: IntArray,
+        *,
+        stage: int,
+        source: str = "",
+    ) -> dict[int, int]:
+        """Give each paper of ``parcel`` to ``dest`` (papers with dest < 0 are not moved).
+
+        Each receiving candidate gets one new parcel for ``stage`` (order kept) and
+        its total grows by the units received. Returns ``{candidate: units}``.
+        """
+        received: dict[int, int] = {}
+        if dest.size == 0:
+            return received
+        for c in np.unique(dest[dest >= 0]).tolist():
+            mask = dest == c
+            got = Parcel(stage, parcel.rows[mask], parcel.counts[mask], parcel.values[mask],
+                         at[mask], source, parcel.tv)
+            self.piles[c].append(got)
+            units = got.units
+            self.tally[c] += units
+            received[c] = units
+        return received
+
+    def destinations(self, parcel: Parcel) -> tuple[IntArray, IntArray]:
+        """Next available preference (for a continuing candidate) of each entry."""
+        return next_preferences(self.ballots, parcel.rows, parcel.pos, self.continuing)
+
+    def all_papers(self, c: int) -> Parcel:
+        """Every paper candidate ``c`` holds, in the order received."""
+        return Parcel.join(self.piles[c], stage=0)
+
+    def continuing_indices(self) -> list[int]:
+        return [i for i in range(self.n) if self.continuing[i]]
+
+    def votes(self, c: int) -> Fraction:
+        return Fraction(self.tally[c], self.scale)
