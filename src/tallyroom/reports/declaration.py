@@ -122,12 +122,13 @@ def render_text(count: Count, options: Mapping[str, Any] | None = None) -> str:
     out.append(f"  Total: {d['rejected_total']:,}")
     if "second_not_counted" in d:
         out.append("")
-        out.append("Valid papers on which no second preference vote was counted, under each head:")
+        out.append("Second preference votes not cast, under each head (all valid papers):")
         for head, n in d["second_not_counted"].items():
             out.append(f"  {head}: {n:,}")
         if d.get("same_as_first") is not None:
             out.append(
-                f"  second preference for the same candidate as the first: {d['same_as_first']:,}"
+                "Valid papers with the second preference for the same candidate as the first: "
+                f"{d['same_as_first']:,}"
             )
     for t in d["ties"]:
         out.append("")
@@ -173,7 +174,13 @@ def render_html(count: Count, options: Mapping[str, Any] | None = None) -> str:
             for h, n in d["second_not_counted"].items()
         )
         second = (
-            f"<h2>Valid papers on which no second preference was counted</h2><table>{items}</table>"
+            f"<h2>Second preference votes not cast, under each head</h2><table>{items}</table>"
+            + (
+                "<p>Valid papers with the second preference for the same candidate as the first: "
+                f"{d['same_as_first']:,}</p>"
+                if d.get("same_as_first") is not None
+                else ""
+            )
         )
     ties = "".join(
         f'<p class="tie">Equality of votes ({e(t.kind)}) between {e(", ".join(t.tied))}: decided by {e(t.rule)} '
