@@ -52,6 +52,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
     "tallyroom.reports.declaration",
+    "tallyroom.reports.html_report",
+    "tallyroom.reports.charts",
+    "tallyroom.reports.csv_report",
+    "tallyroom.reports.pdf",
 )
 
 

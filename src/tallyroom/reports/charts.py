@@ -32,6 +32,7 @@ from ..analysis.transfers import transfer_matrix
 from ..count import EXHAUSTED, FRACTIONS, Count, Round
 from ..errors import ReportError
 from ..numbers import format_exact, format_fixed
+from ..registry import ReportSpec
 
 __all__ = [
     "CHARTS",
@@ -45,6 +46,7 @@ __all__ = [
     "to_png",
     "to_svg",
     "transfers_heatmap",
+    "register_report_renderers",
 ]
 
 Spec = dict[str, Any]
@@ -496,7 +498,7 @@ CHARTS = {
 
 def chart_spec(count: Count, options: Mapping[str, Any]) -> Spec:
     """The spec named by ``options["chart"]`` (default ``rounds``)."""
-    unknown = sorted(set(options) - {"chart", "scale", "title"})
+    unknown = sorted(set(options) - {"chart", "scale"})
     if unknown:
         raise ReportError(f"unknown chart option(s) {', '.join(unknown)}; valid options: chart, scale")
     name = str(options.get("chart") or "rounds")
@@ -536,3 +538,40 @@ def javascript_bundle() -> str:
     if not _BUNDLE:
         _BUNDLE.append(_vl().javascript_bundle())
     return _BUNDLE[0]
+
+
+def render_svg(count: Count, options: Mapping[str, Any]) -> str:
+    """The chart named by ``options["chart"]`` as SVG."""
+    return to_svg(chart_spec(count, options))
+
+
+def render_png(count: Count, options: Mapping[str, Any]) -> bytes:
+    """The chart named by ``options["chart"]`` as PNG (``scale``: pixels per unit, default 2)."""
+    try:
+        scale = float(options.get("scale", 2))
+    except (TypeError, ValueError):
+        raise ReportError(f"scale must be a number, not {options.get('scale')!r}") from None
+    if not 0.25 <= scale <= 8:
+        raise ReportError(f"scale must be between 0.25 and 8, not {scale}")
+    return to_png(chart_spec(count, options), scale=scale)
+
+
+def register_report_renderers() -> list[ReportSpec]:
+    charts = " | ".join(CHARTS)
+    return [
+        ReportSpec(
+            name="svg",
+            title=f"Chart as SVG (chart={charts})",
+            extension=".svg",
+            media_type="image/svg+xml",
+            render=render_svg,
+        ),
+        ReportSpec(
+            name="png",
+            title=f"Chart as PNG (chart={charts}; scale)",
+            extension=".png",
+            media_type="image/png",
+            render=render_png,
+            binary=True,
+        ),
+    ]
