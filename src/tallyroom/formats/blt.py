@@ -192,7 +192,8 @@ class _Reader:
 
     # -- ballots ---------------------------------------------------------------------
     def ballots(self, n: int, first: tuple[int, str]) -> _Ballots:
-        """Ballot lines up to the end-of-ballots ``0``. A ballot may span lines."""
+        """Ballot lines up to the end-of-ballots ``0``. Newlines are plain whitespace here,
+        as in the original format: a ballot may span lines, a line may hold several."""
         out = _Ballots()
         pending: list[str] = []
         start = first[0]
@@ -200,14 +201,32 @@ class _Reader:
         while item is not None:
             lineno, text = item
             tokens = _strip_comment(text).split()
-            if not pending:
-                start = lineno
-                if tokens == ["0"]:
-                    return out
-            pending.extend(tokens)
-            if pending and pending[-1] == "0" and len(pending) >= 2:
-                self.ballot(pending, n, start, out)
-                pending = []
+            if not pending and len(tokens) >= 2 and tokens[-1] == "0" and tokens.count("0") == 1:
+                self.ballot(tokens, n, lineno, out)  # the usual case: one ballot, one line
+                item = self.next_content()
+                continue
+            for k, token in enumerate(tokens):
+                if not pending:
+                    start = lineno
+                    if token == "0":
+                        if k != len(tokens) - 1:
+                            raise self.fail(
+                                "text after the end-of-ballots '0' on the same line", lineno
+                            )
+                        return out
+                    pending.append(token)
+                elif token == "0" and not (len(pending) == 1 and pending[0].startswith("(")):
+                    pending.append(token)
+                    self.ballot(pending, n, start, out)
+                    pending = []
+                elif token.startswith('"'):
+                    raise self.fail(
+                        "ballot line does not end with 0 (the end-of-ballot marker): "
+                        f"reached the quoted text {token!r} first",
+                        start,
+                    )
+                else:
+                    pending.append(token)
             item = self.next_content()
         if pending:
             raise self.fail(
