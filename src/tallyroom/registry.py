@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.csv_ranked",
     "tallyroom.formats.preflib",
     "tallyroom.formats.ess_xlsx",
+    "tallyroom.formats.dominion",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
