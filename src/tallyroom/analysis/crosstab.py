@@ -34,6 +34,7 @@ __all__ = [
     "Crosstab",
     "crosstab_of",
     "first_second_crosstab",
+    "for_saving",
     "with_crosstab",
 ]
 
@@ -133,6 +134,15 @@ def with_crosstab(count: Count, profile: Profile) -> Count:
     table = first_second_crosstab(profile)
     check_against(table, count)
     return replace(count, extras={**count.extras, CROSSTAB_KEY: table.to_data()})
+
+
+def for_saving(count: Count, profile: Profile) -> Count:
+    """The count as ``tallyroom count --save`` stores it: with the first x second table
+    when the ballots are ranked (a second position exists) and are the count's ballots
+    (same candidates); otherwise unchanged."""
+    if profile.depth < 2 or tuple(profile.candidates.names) != count.candidate_names:
+        return count
+    return with_crosstab(count, profile)
 
 
 def crosstab_of(count: Count) -> Crosstab | None:

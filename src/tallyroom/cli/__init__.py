@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "tallyroom.cli.count_cmd:count",
     "tallyroom.cli.info_cmd:methods_command",
     "tallyroom.cli.info_cmd:formats_",
+    "tallyroom.cli.report_cmd:report",
     "tallyroom.cli.batch_cmd:batch",
 )
 

@@ -90,5 +90,8 @@ def count(
         profile, method, rules_file, seats=seats, tie_seed=tie_seed, tie_decisions=tie_decisions
     )
     if save:
+        from ..analysis.crosstab import for_saving
+
+        result = for_saving(result, profile)
         Path(save).write_text(dumps(result), encoding="utf-8")
     write_output(render(result, report_format), output)
