@@ -53,6 +53,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
     "tallyroom.reports.declaration",
+    "tallyroom.reports.stage_sheet",
     "tallyroom.reports.html_report",
     "tallyroom.reports.charts",
     "tallyroom.reports.csv_report",
