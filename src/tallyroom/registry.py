@@ -41,6 +41,7 @@ __all__ = [
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.fptp",
     "tallyroom.methods.sv",
+    "tallyroom.methods.irv",
     "tallyroom.methods.stv",
     "tallyroom.methods.condorcet",
     "tallyroom.methods.borda",
@@ -49,6 +50,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.preflib",
     "tallyroom.formats.ess_xlsx",
     "tallyroom.formats.dominion",
+    "tallyroom.formats.cdf",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
