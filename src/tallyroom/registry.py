@@ -41,7 +41,6 @@ __all__ = [
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.fptp",
     "tallyroom.methods.sv",
-    "tallyroom.methods.irv",
     "tallyroom.methods.stv",
     "tallyroom.methods.condorcet",
     "tallyroom.methods.borda",
