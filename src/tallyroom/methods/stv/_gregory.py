@@ -33,7 +33,7 @@ from ...count import FRACTIONS, Count
 from ...errors import RuleConfigError
 from ...numbers import format_exact, format_fixed
 from ...ties import Pick, TieBreak, TieRule
-from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._log import StageLog
 from ._options import (
     Deferral,
     ExclusionTransfer,
@@ -43,7 +43,8 @@ from ._options import (
     check_contest,
     quota_value,
 )
-from ._papers import NO_FURTHER, VOID, IntArray, Parcel, Piles
+from ._papers import IntArray, Parcel, Piles
+from ._steps import elect_reached, move
 
 __all__ = ["GregoryRules", "count_gregory"]
 
@@ -106,12 +107,7 @@ class _Count:
 
     def elect_reached(self) -> None:
         """Deem elected every continuing candidate at or above the quota (r.48)."""
-        tally = self.piles.tally
-        reached = [c for c in self.piles.continuing_indices() if tally[c] >= self.q]
-        for c in sorted(reached, key=lambda c: -tally[c]):
-            self.piles.continuing[c] = False
-            self.elected_at[c] = self.log.stage
-            self.log.elect(c, "reached the quota")
+        elect_reached(self.piles, self.log, self.q, self.elected_at)
 
     def vacancies(self) -> int:
         return self.seats - len(self.log.elected)
@@ -123,19 +119,7 @@ class _Count:
 
     def move(self, source: int, parcel: Parcel, dest: IntArray, at: IntArray) -> int:
         """Give ``parcel``'s papers to ``dest``; log it; return the units moved or exhausted."""
-        stage = self.log.stage + 1
-        received = self.piles.distribute(
-            parcel, dest, at, stage=stage, source=self.names[source]
-        )
-        for c, units in received.items():
-            self.log.transfer(source, c, units)
-        out = sum(received.values())
-        for code, reason in ((NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE)):
-            mask = dest == code
-            units = int((parcel.counts[mask] * parcel.values[mask]).sum())
-            self.log.transfer(source, reason, units)
-            out += units
-        return out
+        return move(self.piles, self.log, source, parcel, dest, at)
 
     # -- surplus (SSI 2011/399 r.49; NI r.49; ERS97 5.3; RCTab) -------------------------------
     def transfer_surplus(self, c: int) -> str:

@@ -6,6 +6,10 @@ import math
 from enum import Enum
 from fractions import Fraction
 
+import numpy as np
+import numpy.typing as npt
+
+from ...ballots.profile import Profile
 from ...errors import CountError
 from ...numbers import truncate
 
@@ -13,9 +17,11 @@ __all__ = [
     "Deferral",
     "ExclusionTransfer",
     "FinalSurplus",
+    "PaperOrder",
     "Quota",
     "SurplusMethod",
     "check_contest",
+    "papers_in_order",
     "quota_value",
 ]
 
@@ -102,3 +108,32 @@ def check_contest(n_candidates: int, seats: int, valid_papers: int) -> None:
             "no valid ballot papers: there is nothing to count (the quota would be 1 and every "
             "candidate tied at 0)"
         )
+
+
+class PaperOrder(Enum):
+    """The counting order of the papers, for rules that move particular papers.
+
+    Irish last-parcel surpluses move the papers *last filed* in each sub-parcel and
+    Cambridge's Cincinnati method every n-th ballot, so the result can depend on
+    the order. ``file`` is the order of the ballot file (readers keep it with
+    ``keep_order=True``): one paper after another in a CVR or PrefLib ``.toi``/``.soi``
+    file, each line's papers together in a BLT or a weighted CSV. ``rows`` is the
+    profile's own order of distinct rankings (each ranking's papers together):
+    deterministic, but not any official order.
+    """
+
+    FILE = "file"
+    ROWS = "rows"
+
+
+def papers_in_order(profile: Profile, order: PaperOrder) -> npt.NDArray[np.int64]:
+    """One entry per paper (its distinct-ranking row), in counting order."""
+    if order is PaperOrder.ROWS:
+        return np.repeat(np.arange(profile.n_distinct, dtype=np.int64), profile.weights)
+    if profile.paper_order is None:
+        raise CountError(
+            "this rule set moves particular papers, so it needs them in file order: read the "
+            "ballots with keep_order=True, or set the rule option order = \"rows\" to count "
+            "them in the profile's order of distinct rankings"
+        )
+    return profile.paper_order.astype(np.int64)
