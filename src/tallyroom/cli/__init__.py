@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "tallyroom.cli.info_cmd:formats_",
     "tallyroom.cli.report_cmd:report",
     "tallyroom.cli.batch_cmd:batch",
+    "tallyroom.cli.serve_cmd:serve",
+    "tallyroom.cli.admin_cmd:admin",
 )
 
 
