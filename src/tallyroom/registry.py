@@ -41,6 +41,7 @@ __all__ = [
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.fptp",
     "tallyroom.methods.sv",
+    "tallyroom.methods.irv",
     "tallyroom.methods.stv",
     "tallyroom.methods.condorcet",
     "tallyroom.methods.borda",

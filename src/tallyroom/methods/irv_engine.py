@@ -1,0 +1,406 @@
+"""The IRV engine: RCTab's tabulation algorithm over a grouped :class:`Profile`.
+
+The round structure, the order of checks on each ballot and the arithmetic are
+those of RCTab 2.0 (``Tabulator.java``, ``CastVoteRecord.java``,
+``ContestConfig.java``), so that a count reproduces RCTab's reports to the digit:
+
+* each round, every paper whose current candidate is no longer continuing is
+  read again from its first ranking: a gap of more than ``max_skipped_ranks``
+  skipped rankings exhausts it (skipped rankings); a candidate ranked twice
+  exhausts it when ``exhaust_on_duplicate_candidate`` (repeated ranking); an
+  overvote is handled by ``overvote_rule``; the first continuing candidate gets
+  it; running out of rankings exhausts it (exhausted choices);
+* the threshold is recomputed from the active votes each round for one seat
+  (unless ``first_round_determines_threshold``) and fixed at round 1 for several;
+* candidates at or above the threshold win; otherwise undeclared write-ins are
+  dropped, then candidates below ``minimum_vote_threshold``, then (bottoms-up
+  with ``cutoff_elimination``) everyone below the percentage threshold, then a
+  batch of candidates who cannot catch up (``batch_elimination``), else the
+  last candidate, ties broken by ``tiebreak_mode``;
+* in the multi-winner surplus modes each winner's papers keep
+  ``value - trunc_d(value * trunc_d(surplus / votes))`` with the winner and pass on the
+  rest; what rounding leaves over the threshold is the residual surplus (logged as
+  loss to fractions); after the last seat the papers still with winners are the
+  final-round surplus.
+
+Vote values are exact: integers in units of ``10^-d`` (``d`` = ``decimal_places``)
+in numpy arrays, one entry per distinct paper, and :class:`decimal.Decimal` for
+thresholds and reported figures (the same numbers, with RCTab's scale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from ..ballots.marks import BLANK, OVERVOTE, UNCERTAIN, group_of
+from ..ballots.profile import Profile
+from ..count import TieDecision
+from ..errors import CountError
+from ..rctab.ties import RCTabTieBreaker, TiebreakMode
+from ..ties import TieBreaker
+from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
+
+__all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
+
+# Why a paper is inactive (RCTab's StatusForRound), in report order.
+NO_RANKINGS = "no rankings"
+OVERVOTES = "overvote"
+SKIPPED = "skipped rankings"
+EXHAUSTED_CHOICES = "no continuing candidate"
+REPEATED = "repeated ranking"
+FINAL_SURPLUS = "final round surplus"
+REASONS = (NO_RANKINGS, OVERVOTES, SKIPPED, EXHAUSTED_CHOICES, REPEATED, FINAL_SURPLUS)
+_STATUS = {reason: i + 1 for i, reason in enumerate(REASONS)}
+EXHAUSTED_KEY = "exhausted"
+RESIDUAL_KEY = "residual surplus"
+_EXPLICIT_OVERVOTE = -2
+
+
+@dataclass
+class EngineRound:
+    """One round as RCTab reports it (values with RCTab's decimal scale)."""
+
+    number: int
+    tally: dict[int, Decimal]
+    threshold: Decimal
+    inactive: dict[str, Decimal]
+    elected: list[int] = field(default_factory=list)
+    eliminated: list[int] = field(default_factory=list)
+    #: votes moved by this round's decisions (RCTab logs them under the next round)
+    transfers: dict[int, dict[int | str, Decimal]] = field(default_factory=dict)
+    residual_total: Decimal = Decimal(0)
+    ties: list[TieDecision] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SliceRound:
+    tally: dict[int, Decimal]
+    inactive: dict[str, Decimal]
+    transfers: dict[int, dict[int | str, Decimal]]
+
+
+@dataclass
+class Tabulation:
+    """Everything a tabulation produced: the rounds and what RCTab's reports need."""
+
+    names: tuple[str, ...]
+    rounds: list[EngineRound]
+    winners: list[tuple[int, int]]  # (candidate, round)
+    eliminated: list[tuple[int, int]]
+    total: Decimal
+    seats: int
+    slices: dict[str, dict[int, list[SliceRound]]] = field(default_factory=dict)
+    #: per distinct row: {round: [(candidate, value), ...]} when snapshots were asked for
+    snapshots: list[dict[int, list[tuple[int, Decimal]]]] | None = None
+
+
+class _Ballots:
+    """Per-row rankings in RCTab's form: (rank, candidates at that rank)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.rankings: list[list[tuple[int, tuple[int, ...]]]] = []
+        groups = profile.overvote_groups
+        for row in profile.ballots.tolist():
+            ranks: list[tuple[int, tuple[int, ...]]] = []
+            for pos, code in enumerate(row, start=1):
+                if code == BLANK:
+                    continue
+                if code >= 0:
+                    ranks.append((pos, (code,)))
+                elif code in (OVERVOTE, UNCERTAIN):
+                    ranks.append((pos, (_EXPLICIT_OVERVOTE,)))
+                else:
+                    ranks.append((pos, groups[group_of(code)]))
+            self.rankings.append(ranks)
+
+
+def _dec(units: int, scaled: bool, places: int) -> Decimal:
+    if scaled:
+        return Decimal(units).scaleb(-places)
+    return Decimal(units // 10**places)
+
+
+def _trunc(value: Fraction, places: int) -> Decimal:
+    scaled = value.numerator * 10**places // value.denominator if value >= 0 else -(
+        -value.numerator * 10**places // value.denominator
+    )
+    return Decimal(scaled).scaleb(-places)
+
+
+def _ceil(value: Fraction, places: int) -> Decimal:
+    scaled = -(-value.numerator * 10**places // value.denominator)
+    return Decimal(scaled).scaleb(-places)
+
+
+class _Tabulator:
+    def __init__(
+        self,
+        profile: Profile,
+        rules: IRVRules,
+        seats: int,
+        *,
+        slices: Sequence[str] = (),
+        snapshots: bool = False,
+        permutation: Sequence[str] | None = None,
+    ) -> None:
+        self.profile = profile
+        self.rules = rules
+        self.seats = seats
+        self.names = profile.candidates.names
+        n = len(self.names)
+        self.n = n
+        self.d = rules.decimal_places
+        self.unit = 10**self.d
+        unknown = [x for x in rules.excluded if profile.candidates.get_index(x) is None]
+        if unknown:
+            raise CountError(f"excluded candidates not in the contest: {', '.join(unknown)}")
+        self.excluded = np.zeros(n + 1, dtype=bool)
+        for x in rules.excluded:
+            self.excluded[profile.candidates.index_of(x)] = True
+        self.uwi = np.array([c.write_in for c in profile.candidates] + [False], dtype=bool)
+        self.n_declared = n - int(self.uwi[:n].sum())
+        self.n_candidates = n - int(self.excluded[:n].sum())
+        self.uses_surpluses = rules.uses_surpluses and seats > 1
+        self.ballots = _Ballots(profile)
+        self._check_max_rankings()
+        rows = profile.n_distinct
+        self.weights = profile.weights.astype(np.int64)
+        self.recipient = np.full(rows, -1, dtype=np.int64)
+        self.status = np.zeros(rows, dtype=np.int64)
+        self.ftv = np.full(rows, self.unit, dtype=np.int64)
+        self.scaled = np.zeros(rows, dtype=bool)
+        self.allocs: list[dict[int, int]] = [{} for _ in range(rows)]
+        self.winners: dict[int, int] = {}
+        self.eliminated: dict[int, int] = {}
+        self.rounds: list[EngineRound] = []
+        self.slice_names = tuple(slices)
+        self.slice_index: dict[str, npt.NDArray[np.int64]] = {}
+        self.slice_rounds: dict[str, dict[int, list[SliceRound]]] = {}
+        for kind in self.slice_names:
+            idx = profile.metadata.get(kind)
+            if idx is None:
+                raise CountError(f"tabulating by {kind} needs {kind} data in the ballot files")
+            arr = np.asarray(idx, dtype=np.int64)
+            self.slice_index[kind] = arr
+            self.slice_rounds[kind] = {int(s): [] for s in np.unique(arr)}
+        self.snapshots: list[dict[int, list[tuple[int, Decimal]]]] | None = (
+            [{} for _ in range(rows)] if snapshots else None
+        )
+        perm = list(permutation) if permutation is not None else [
+            c.name for c in profile.candidates if not c.write_in
+        ]
+        if rules.tiebreak_mode is TiebreakMode.TIE_RULES:
+            self.rctab_ties: RCTabTieBreaker | None = None
+            self.tie_rules = TieBreaker(rules.ties, self.names)
+        else:
+            self.rctab_ties = RCTabTieBreaker(
+                rules.tiebreak_mode,
+                seed=rules.random_seed,
+                permutation=perm,
+                decisions=rules.ties.decisions,
+            )
+
+    # -- checks ---------------------------------------------------------------
+    def _check_max_rankings(self) -> None:
+        limit = self.rules.max_rankings
+        if limit is None or limit >= self.profile.depth:
+            return
+        beyond = np.any(self.profile.ballots[:, limit:] != BLANK, axis=1)
+        if np.any(beyond):
+            n = int(self.profile.weights[beyond].sum())
+            raise CountError(
+                f"{n} ballot(s) rank a choice beyond maxRankingsAllowed ({limit}); "
+                "raise max_rankings or correct the ballot files"
+            )
+
+    # -- candidate status ------------------------------------------------------
+    def continuing(self, c: int) -> bool:
+        if c < 0 or self.excluded[c] or c in self.eliminated:
+            return False
+        if c in self.winners:
+            return self.rules.continue_until_two_candidates_remain
+        return True
+
+    def continuing_list(self) -> list[int]:
+        return [c for c in range(self.n) if self.continuing(c)]
+
+    # -- reading one ballot ------------------------------------------------------
+    def next_choice(self, r: int) -> tuple[int, str | None]:
+        """The ballot's new candidate (or -1) and its inactive reason (None if active)."""
+        ranks = self.ballots.rankings[r]
+        if not ranks:
+            return -1, NO_RANKINGS
+        rules = self.rules
+        max_rank = ranks[-1][0]
+        last = 0
+        seen: set[int] = set()
+        for rank, members in ranks:
+            if self.uses_surpluses and len(self.winners) == self.seats:
+                return -1, FINAL_SURPLUS
+            if rules.max_skipped_ranks is not None and rank - last > rules.max_skipped_ranks + 1:
+                return -1, SKIPPED
+            last = rank
+            if rules.exhaust_on_duplicate_candidate:
+                duplicate = False
+                for m in members:
+                    if m in seen:
+                        duplicate = True
+                        break
+                    seen.add(m)
+                if duplicate:
+                    return -1, REPEATED
+            decision = self.overvote_decision(members)
+            if decision == "exhaust":
+                return -1, OVERVOTES
+            if decision == "skip":
+                if rank == max_rank:
+                    return -1, EXHAUSTED_CHOICES
+                continue
+            for m in members:
+                if self.continuing(m):
+                    return m, None
+            if rank == max_rank:
+                return -1, EXHAUSTED_CHOICES
+        return -1, EXHAUSTED_CHOICES  # pragma: no cover - the last rank always decides
+
+    def overvote_decision(self, members: tuple[int, ...]) -> str:
+        rule = self.rules.overvote_rule
+        if _EXPLICIT_OVERVOTE in members:
+            if rule is OvervoteRule.EXHAUST_IF_MULTIPLE_CONTINUING:
+                raise CountError(
+                    "the ballots carry overvote marks without their candidates; the overvote "
+                    "rule exhaustIfMultipleContinuing needs the candidates (use another rule)"
+                )
+            return "exhaust" if rule is OvervoteRule.EXHAUST_IMMEDIATELY else "skip"
+        if len(members) <= 1:
+            return "none"
+        if rule is OvervoteRule.EXHAUST_IMMEDIATELY:
+            return "exhaust"
+        if rule is OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK:
+            return "skip"
+        cont = sum(1 for m in members if self.continuing(m))
+        return "exhaust" if cont >= 2 else "none"
+
+    # -- one round -----------------------------------------------------------------
+    def reassign(self, round_no: int) -> dict[str, dict[int, dict[int | str, list[int]]]]:
+        """Re-read every ballot that needs a new candidate; return transfers (overall and slices)."""
+        cont = np.zeros(self.n + 1, dtype=bool)
+        for c in self.continuing_list():
+            cont[c] = True
+        need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
+        flows: dict[str, dict[int, dict[int | str, list[int]]]] = {"": {}}
+        for kind in self.slice_names:
+            flows[kind] = {}
+        for r in need.tolist():
+            old = int(self.recipient[r])
+            new, reason = self.next_choice(r)
+            value = int(self.ftv[r]) * int(self.weights[r])
+            if old >= 0 and self.ftv[r] > 0:
+                dest: int | str = new if new >= 0 else EXHAUSTED_KEY
+                keys = [("", old)] + [
+                    (kind, int(self.slice_index[kind][r]) * self.n + old) for kind in self.slice_names
+                ]
+                for kind, key in keys:
+                    cell = flows[kind].setdefault(key, {}).setdefault(dest, [0, 0])
+                    cell[0] += value
+                    cell[1] |= int(self.scaled[r])
+            self.recipient[r] = new
+            if reason is not None:
+                self.status[r] = _STATUS[reason]
+            if self.snapshots is not None:
+                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocs[r].items()]
+                if new >= 0:
+                    snap.append((new, _dec(int(self.ftv[r]), bool(self.scaled[r]), self.d)))
+                self.snapshots[r][round_no] = snap
+        return flows
+
+    def sums(
+        self, mask: npt.NDArray[np.bool_], index: npt.NDArray[np.int64], size: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        units = np.zeros(size, dtype=np.int64)
+        flags = np.zeros(size, dtype=np.int64)
+        np.add.at(units, index[mask], (self.ftv * self.weights)[mask])
+        np.add.at(flags, index[mask], self.scaled[mask].astype(np.int64))
+        return units, flags
+
+    def tally_round(self, round_no: int) -> EngineRound:
+        active = self.status == 0
+        units, flags = self.sums(active & (self.recipient >= 0), np.clip(self.recipient, 0, None), self.n)
+        tally = {c: _dec(int(units[c]), bool(flags[c]), self.d) for c in self.continuing_list()}
+        iu, iflags = self.sums(self.status > 0, self.status, len(REASONS) + 1)
+        inactive = {reason: _dec(int(iu[i]), bool(iflags[i]), self.d) for reason, i in _STATUS.items()}
+        return EngineRound(number=round_no, tally=tally, threshold=Decimal(0), inactive=inactive)
+
+    def slice_tallies(self, round_no: int) -> None:
+        for kind in self.slice_names:
+            sidx = self.slice_index[kind]
+            active = (self.status == 0) & (self.recipient >= 0)
+            combined = sidx * self.n + np.clip(self.recipient, 0, None)
+            size = (int(sidx.max()) + 1) * self.n if sidx.size else 0
+            units, flags = self.sums(active, combined, size)
+            nr = len(REASONS) + 1
+            icombined = sidx * nr + self.status
+            iu, iflags = self.sums(self.status > 0, icombined, (int(sidx.max()) + 1) * nr if sidx.size else 0)
+            for s, rounds in self.slice_rounds[kind].items():
+                tally = {
+                    c: _dec(int(units[s * self.n + c]), bool(flags[s * self.n + c]), self.d)
+                    for c in self.continuing_list()
+                }
+                inactive = {
+                    reason: _dec(int(iu[s * nr + i]), bool(iflags[s * nr + i]), self.d)
+                    for reason, i in _STATUS.items()
+                }
+                rounds.append(SliceRound(tally=tally, inactive=inactive, transfers={}))
+
+    def threshold_for(self, tally: dict[int, Decimal]) -> Decimal:
+        rules = self.rules
+        active = sum(tally.values(), Decimal(0))
+        with localcontext() as ctx:
+            ctx.prec = 80
+            if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+                assert rules.bottoms_up_percentage is not None
+                pct = _decimal_of(rules.bottoms_up_percentage) / Decimal(100)
+                threshold = active * pct
+            else:
+                divisor = self.seats if rules.threshold is Threshold.HARE else self.seats + 1
+                places = self.d if rules.threshold is Threshold.DROOP_NON_INTEGER else 0
+                exact = Fraction(active) / divisor
+                if rules.threshold is Threshold.HARE:
+                    threshold = _ceil(exact, places)
+                else:
+                    threshold = _trunc(exact, places) + Decimal(1).scaleb(-places)
+            minimum = _decimal_of(rules.minimum_vote_threshold)
+            if minimum > 0 and minimum > threshold:
+                threshold = minimum
+        return threshold
+
+
+def _decimal_of(value: Fraction) -> Decimal:
+    if value.denominator == 1:
+        return Decimal(value.numerator)
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def tabulate(
+    profile: Profile,
+    rules: IRVRules,
+    seats: int,
+    *,
+    slices: Sequence[str] = (),
+    snapshots: bool = False,
+    permutation: Sequence[str] | None = None,
+) -> Tabulation:
+    """Run one tabulation (one pass) of ``profile`` under ``rules``."""
+    from .irv_steps import run
+
+    t = _Tabulator(profile, rules, seats, slices=slices, snapshots=snapshots, permutation=permutation)
+    return run(t)

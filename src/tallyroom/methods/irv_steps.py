@@ -1,0 +1,299 @@
+"""The round loop of the IRV engine: winners, eliminations, surpluses (RCTab ``Tabulator``).
+
+Split from :mod:`irv_engine` (ballot reading and tallies) to keep modules small;
+:func:`run` is called by :func:`irv_engine.tabulate`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ..count import TieDecision
+from ..errors import CountError
+from ..ties import Pick
+from .irv_rules import WinnerMode
+
+if TYPE_CHECKING:
+    from .irv_engine import EngineRound, Tabulation, _Tabulator
+
+__all__ = ["run"]
+
+
+def _should_continue(t: _Tabulator, round_no: int) -> bool:
+    rules = t.rules
+    n_elim, n_won = len(t.eliminated), len(t.winners)
+    if rules.stop_after_round is not None and round_no >= rules.stop_after_round:
+        return False
+    if n_won == t.n_declared and t.seats > t.n_candidates:
+        return False
+    if rules.continue_until_two_candidates_remain:
+        return n_elim + n_won + 1 < t.n_candidates or round_no in t.eliminated.values()
+    if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+        return n_won == 0
+    return n_won < t.seats or (t.uses_surpluses and round_no in t.winners.values())
+
+
+def _by_value(tally: dict[int, Decimal]) -> list[tuple[Decimal, list[int]]]:
+    groups: dict[Decimal, list[int]] = {}
+    for c, v in tally.items():
+        groups.setdefault(v, []).append(c)
+    return sorted(groups.items(), key=lambda kv: kv[0])
+
+
+def _history(t: _Tabulator) -> list[dict[str, Decimal]]:
+    return [{t.names[c]: v for c, v in r.tally.items()} for r in t.rounds[:-1]]
+
+
+def _break_tie(
+    t: _Tabulator, rec: EngineRound, tied: list[int], votes: Decimal, winner: bool
+) -> int:
+    names = [t.names[c] for c in tied]
+    record: TieDecision
+    if t.rctab_ties is not None:
+        chosen, record = t.rctab_ties.select(
+            selecting_winner=winner,
+            tied=names,
+            round_no=rec.number,
+            votes=votes,
+            history=_history(t),
+        )
+    else:
+        history = [{k: Fraction(v) for k, v in h.items()} for h in _history(t)]
+        picked, record = t.tie_rules.choose(
+            kind="election" if winner else "exclusion",
+            round_no=rec.number,
+            tied=names,
+            pick=Pick.HIGHEST if winner else Pick.LOWEST,
+            history=history,
+        )
+        chosen = picked[0]
+    rec.ties.append(record)
+    return t.names.index(chosen)
+
+
+def _identify_winners(t: _Tabulator, rec: EngineRound) -> list[int]:
+    rules = t.rules
+    tally = rec.tally
+    if any(t.uwi[c] and v != 0 for c, v in tally.items()):
+        return []  # no one wins while undeclared write-ins hold votes
+    groups = _by_value(tally)
+    if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+        if all(v > rec.threshold for v in tally.values()):
+            return list(tally)
+        return []
+    selected: list[int] = []
+    unfilled = t.seats - len(t.winners)
+    if unfilled > 0:
+        if len(tally) <= unfilled:
+            selected = list(tally)
+        elif rules.first_round_determines_threshold and len(tally) - 1 == t.seats:
+            selected = list(groups[-1][1])
+        elif rules.winner_mode is not WinnerMode.BOTTOMS_UP:
+            selected = [c for v, cs in groups if v >= rec.threshold for c in cs if not t.uwi[c]]
+    multiple = len(selected) > 1 and (
+        rules.winner_mode is WinnerMode.MULTI_WINNER_ONE_PER_ROUND
+        or rules.first_round_determines_threshold
+    )
+    minimum = Decimal(rules.minimum_vote_threshold.numerator) / Decimal(
+        rules.minimum_vote_threshold.denominator
+    )
+    none_two_left = (
+        t.seats == 1
+        and not selected
+        and len(tally) == 2
+        and unfilled == 1
+        and all(v >= minimum for v, _ in groups)
+    )
+    if multiple or none_two_left:
+        top, cands = groups[-1]
+        selected = list(cands)
+        if len(selected) > 1:
+            selected = [_break_tie(t, rec, selected, top, winner=True)]
+    return selected
+
+
+def _batch(t: _Tabulator, groups: list[tuple[Decimal, list[int]]]) -> list[int]:
+    running = Decimal(0)
+    seen: list[int] = []
+    done: set[int] = set()
+    elims: list[int] = []
+    previous: list[int] = []
+    for value, cands in groups:
+        new = list(elims)
+        if running < value:
+            for c in seen:
+                if c not in done:
+                    done.add(c)
+                    new.append(c)
+        running += value * len(cands)
+        seen.extend(cands)
+        if len(new) > len(elims):
+            previous, elims = elims, new
+    if (
+        t.rules.continue_until_two_candidates_remain
+        and len(elims) + len(t.eliminated) == t.n_candidates - 1
+    ):
+        elims = previous
+    return elims if len(elims) > 1 else []
+
+
+def _eliminate(t: _Tabulator, rec: EngineRound) -> list[int]:
+    rules = t.rules
+    tally = rec.tally
+    groups = _by_value(tally)
+    out = [c for c, v in tally.items() if t.uwi[c] and v > 0]
+    if out:
+        rec.notes.append("undeclared write-ins are eliminated first")
+        return out
+    if rules.minimum_vote_threshold > 0:
+        minimum = Fraction(rules.minimum_vote_threshold)
+        out = [c for v, cs in groups if Fraction(v) < minimum for c in cs]
+        if len(out) == t.n_declared:
+            raise CountError(
+                "every declared candidate is below the minimum vote threshold; the count cannot proceed"
+            )
+        if out:
+            return out
+    if rules.cutoff_elimination:
+        out = [c for v, cs in groups if v < rec.threshold for c in cs]
+        if out and len(out) < len(tally):
+            return out
+    if rules.batch_elimination:
+        out = _batch(t, groups)
+        if out:
+            return out
+    low, cands = groups[0]
+    if len(cands) > 1:
+        return [_break_tie(t, rec, list(cands), low, winner=False)]
+    return [cands[0]]
+
+
+def _apply_surplus(t: _Tabulator, rec: EngineRound, winner: int) -> None:
+    votes = rec.tally[winner]
+    extra = votes - rec.threshold
+    frac_units = 0
+    if extra > 0:
+        frac = Fraction(extra) / Fraction(votes)
+        frac_units = frac.numerator * t.unit // frac.denominator
+    rows = ((t.recipient == winner) & (t.status == 0)).nonzero()[0]
+    for r in rows.tolist():
+        ftv = int(t.ftv[r])
+        transfer = ftv * frac_units // t.unit
+        t.allocs[r][winner] = ftv - transfer
+        t.ftv[r] = t.unit - sum(t.allocs[r].values())
+        t.scaled[r] = True
+
+
+def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
+    previous = t.rounds[-2] if len(t.rounds) > 1 else None
+    fresh = [w for w, r in t.winners.items() if r == round_no - 1]
+    for w, r in t.winners.items():
+        if r == round_no or w in rec.tally:
+            continue
+        if r < round_no - 1 and previous is not None:
+            rec.tally[w] = previous.tally[w]
+    for w in fresh:
+        total = 0
+        any_rows = False
+        for k, alloc in enumerate(t.allocs):
+            if w in alloc:
+                total += alloc[w] * int(t.weights[k])
+                any_rows = True
+        value = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
+        residual = value - rec.threshold
+        if residual > 0:
+            rec.residual_total += residual
+            value = rec.threshold
+            if previous is not None:
+                previous.transfers.setdefault(w, {})["residual surplus"] = residual
+        rec.tally[w] = value
+    for kind in t.slice_names:
+        sidx = t.slice_index[kind]
+        for s, rounds in t.slice_rounds[kind].items():
+            now = rounds[-1]
+            before = rounds[-2] if len(rounds) > 1 else None
+            for w, r in t.winners.items():
+                if r == round_no:
+                    continue
+                if w in fresh:
+                    total, any_rows = 0, False
+                    for k in (sidx == s).nonzero()[0].tolist():
+                        if w in t.allocs[k]:
+                            total += t.allocs[k][w] * int(t.weights[k])
+                            any_rows = True
+                    now.tally[w] = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
+                elif before is not None and w in before.tally:
+                    now.tally[w] = before.tally[w]
+
+
+def _attach_flows(t: _Tabulator, flows: dict[str, dict[int, dict[int | str, list[int]]]]) -> None:
+    from .irv_engine import _dec
+
+    if t.rounds:
+        target = t.rounds[-1].transfers
+        for src, dests in flows[""].items():
+            for dest, (units, scaled) in dests.items():
+                target.setdefault(src, {})[dest] = _dec(units, bool(scaled), t.d)
+    for kind in t.slice_names:
+        for key, dests in flows[kind].items():
+            s, src = divmod(key, t.n)
+            rounds = t.slice_rounds[kind][s]
+            if rounds:
+                for dest, (units, scaled) in dests.items():
+                    rounds[-1].transfers.setdefault(src, {})[dest] = _dec(units, bool(scaled), t.d)
+
+
+def run(t: _Tabulator) -> Tabulation:
+    from .irv_engine import Tabulation
+
+    rules = t.rules
+    round_no = 0
+    while _should_continue(t, round_no):
+        round_no += 1
+        flows = t.reassign(round_no)
+        _attach_flows(t, flows)
+        rec = t.tally_round(round_no)
+        if t.slice_names:
+            t.slice_tallies(round_no)
+        recompute = round_no == 1 if t.seats > 1 else (
+            not rules.first_round_determines_threshold or round_no == 1
+        )
+        rec.threshold = t.threshold_for(rec.tally) if recompute else t.rounds[-1].threshold
+        rec.residual_total = t.rounds[-1].residual_total if t.rounds else Decimal(0)
+        t.rounds.append(rec)
+        winners = _identify_winners(t, rec)
+        if winners:
+            for w in winners:
+                t.winners[w] = round_no
+                rec.elected.append(w)
+            if t.uses_surpluses:
+                for w in winners:
+                    _apply_surplus(t, rec, w)
+        elif (
+            len(t.winners) < t.seats
+            or (
+                rules.continue_until_two_candidates_remain
+                and len(t.eliminated) < t.n_candidates - 2
+            )
+            or rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE
+        ):
+            out = _eliminate(t, rec)
+            if not out:
+                raise CountError(f"round {round_no}: no candidate could be eliminated")
+            for c in out:
+                t.eliminated[c] = round_no
+                rec.eliminated.append(c)
+        if t.seats > 1:
+            _winner_tallies(t, rec, round_no)
+    return Tabulation(
+        names=t.names,
+        rounds=t.rounds,
+        winners=sorted(t.winners.items(), key=lambda kv: kv[1]),
+        eliminated=sorted(t.eliminated.items(), key=lambda kv: kv[1]),
+        total=Decimal(int(t.weights.sum())),
+        seats=t.seats,
+        slices=t.slice_rounds,
+        snapshots=t.snapshots,
+    )

@@ -1,0 +1,1 @@
+"""RCTab compatibility: contest configs, RCTab's tie-breaks and its report formats."""
