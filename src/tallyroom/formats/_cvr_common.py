@@ -40,6 +40,7 @@ from ._common import check_options, resolve_candidates
 
 __all__ = [
     "COMMON_OPTIONS",
+    "MISSING_PRECINCT",
     "UNDECLARED_WRITE_IN",
     "CodeBook",
     "CvrOptions",
@@ -48,6 +49,8 @@ __all__ = [
 
 #: The name RCTab gives undeclared write-ins in its outputs.
 UNDECLARED_WRITE_IN = "Undeclared Write-ins"
+#: RCTab's precinct name for papers whose precinct is empty.
+MISSING_PRECINCT = "missing_precinct_id"
 
 COMMON_OPTIONS: dict[str, str] = {
     "candidates": "the contest's candidates (a candidate's code is its id in the CVR)",
@@ -299,8 +302,10 @@ class PaperCollector:
         precinct: str | None = None,
         batch: str | None = None,
     ) -> int:
-        """Add ``weight`` papers; return their row."""
+        """Add ``weight`` papers; return their row. An empty precinct is :data:`MISSING_PRECINCT`."""
         ranking = strip_blanks(codes)
+        if precinct is not None and precinct.strip() == "":
+            precinct = MISSING_PRECINCT
         p = -1 if precinct is None else self.precinct_names.setdefault(
             precinct, len(self.precinct_names)
         )

@@ -37,10 +37,7 @@ from ..errors import BallotFileError
 from ..registry import FormatSpec
 from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector
 
-__all__ = ["MISSING_PRECINCT", "read", "register_ballot_formats", "sniff"]
-
-#: RCTab's precinct name for papers whose precinct cell is empty.
-MISSING_PRECINCT = "missing_precinct_id"
+__all__ = ["read", "register_ballot_formats", "sniff"]
 
 OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
@@ -167,7 +164,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         remap[k] = collector.add(
             codes,
             weight=raw_weights[k],
-            precinct=None if p_col is None else (_text(precinct).strip() or MISSING_PRECINCT),
+            precinct=None if p_col is None else _text(precinct).strip(),
             batch=None if b_col is None else _text(batch).strip(),
         )
     paper_order = remap[np.asarray(order, dtype=np.int64)].tolist() if keep_order else None
