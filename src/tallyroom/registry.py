@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.ess_xlsx",
     "tallyroom.formats.dominion",
     "tallyroom.formats.cdf",
+    "tallyroom.formats.hart",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
