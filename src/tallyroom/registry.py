@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.dominion",
     "tallyroom.formats.cdf",
     "tallyroom.formats.hart",
+    "tallyroom.formats.clear_ballot",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
