@@ -53,6 +53,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.formats.cdf",
     "tallyroom.formats.hart",
     "tallyroom.formats.clear_ballot",
+    "tallyroom.formats.generic_csv",
     "tallyroom.formats.blt",
     "tallyroom.reports.native_json",
     "tallyroom.reports.text",
