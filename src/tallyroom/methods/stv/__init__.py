@@ -37,11 +37,6 @@ def register_counting_methods() -> list[MethodSpec]:
     """Every STV rule set, one :class:`MethodSpec` (preset) each."""
     specs: list[MethodSpec] = []
     for name in RULE_SET_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"{__name__}.{name}")
         specs.extend(module.register_counting_methods())
     return specs
