@@ -23,6 +23,7 @@ colours are fixed by the count, so the same count gives the same bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -518,10 +519,27 @@ def _vl() -> Any:
     return vl_convert
 
 
+_SVG_IDS = re.compile(r"\b(gradient_|clip|pattern_|marker_)(\d+)\b")
+
+
+def _stable_ids(svg: str) -> str:
+    """Renumber the ids Vega draws from a process-wide counter (gradients, clip paths)
+    in order of appearance, so the same chart gives the same bytes in any process."""
+    mapping: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(0)
+        if key not in mapping:
+            mapping[key] = f"{m.group(1)}{len(mapping) + 1}"
+        return mapping[key]
+
+    return _SVG_IDS.sub(sub, svg)
+
+
 def to_svg(spec: Spec) -> str:
-    """Render a spec to SVG text (no browser)."""
+    """Render a spec to SVG text (no browser); ids are renumbered to be deterministic."""
     svg: str = _vl().vegalite_to_svg(spec)
-    return svg
+    return _stable_ids(svg)
 
 
 def to_png(spec: Spec, *, scale: float = 2.0) -> bytes:
