@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "tallyroom.cli.info_cmd:methods_command",
     "tallyroom.cli.info_cmd:formats_",
     "tallyroom.cli.report_cmd:report",
+    "tallyroom.cli.verify_cmd:verify",
     "tallyroom.cli.batch_cmd:batch",
     "tallyroom.cli.serve_cmd:serve",
     "tallyroom.cli.admin_cmd:admin",
