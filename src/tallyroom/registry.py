@@ -46,6 +46,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.methods.condorcet",
     "tallyroom.methods.borda",
     "tallyroom.formats.sv_papers",
+    "tallyroom.formats.cambridge",
+    "tallyroom.formats.portland",
     "tallyroom.formats.csv_ranked",
     "tallyroom.formats.preflib",
     "tallyroom.formats.ess_xlsx",
