@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..analysis.crosstab import crosstab_of
 from ..api import render
 from ..count import Count
 from ..errors import BallotFileError, IntegrityError
@@ -131,6 +132,8 @@ def report(
         f"ok: {len(count.rounds)} round(s), every one accounts for all "
         f"{format_exact(count.valid_total)} valid votes"
     ]
+    if crosstab_of(count) is not None:  # checks the stored first x second table against the count
+        lines.append("ok: first x second preference table matches the count")
     lines += check_inputs(count, path, Path(inputs_dir) if inputs_dir else None)
     if not quiet:
         for line in lines:
