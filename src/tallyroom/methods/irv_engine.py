@@ -75,6 +75,8 @@ class EngineRound:
     #: votes moved by this round's decisions (RCTab logs them under the next round)
     transfers: dict[int, dict[int | str, Decimal]] = field(default_factory=dict)
     residual_total: Decimal = Decimal(0)
+    #: a winner's papers were re-valued this round (RCTab then reports active votes at scale d)
+    locked_scaled: bool = False
     ties: list[TieDecision] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -96,6 +98,8 @@ class Tabulation:
     eliminated: list[tuple[int, int]]
     total: Decimal
     seats: int
+    #: candidates not excluded (RCTab's getNumCandidates)
+    n_candidates: int = 0
     slices: dict[str, dict[int, list[SliceRound]]] = field(default_factory=dict)
     #: per distinct row: {round: [(candidate, value), ...]} when snapshots were asked for
     snapshots: list[dict[int, list[tuple[int, Decimal]]]] | None = None
@@ -189,7 +193,7 @@ class _Tabulator:
                 raise CountError(f"tabulating by {kind} needs {kind} data in the ballot files")
             arr = np.asarray(idx, dtype=np.int64)
             self.slice_index[kind] = arr
-            self.slice_rounds[kind] = {int(s): [] for s in np.unique(arr)}
+            self.slice_rounds[kind] = {int(s): [] for s in np.unique(arr) if s >= 0}
         self.snapshots: list[dict[int, list[tuple[int, Decimal]]]] | None = (
             [{} for _ in range(rows)] if snapshots else None
         )
@@ -305,7 +309,9 @@ class _Tabulator:
             if old >= 0 and self.ftv[r] > 0:
                 dest: int | str = new if new >= 0 else EXHAUSTED_KEY
                 keys = [("", old)] + [
-                    (kind, int(self.slice_index[kind][r]) * self.n + old) for kind in self.slice_names
+                    (kind, int(self.slice_index[kind][r]) * self.n + old)
+                    for kind in self.slice_names
+                    if self.slice_index[kind][r] >= 0
                 ]
                 for kind, key in keys:
                     cell = flows[kind].setdefault(key, {}).setdefault(dest, [0, 0])
@@ -341,13 +347,14 @@ class _Tabulator:
     def slice_tallies(self, round_no: int) -> None:
         for kind in self.slice_names:
             sidx = self.slice_index[kind]
-            active = (self.status == 0) & (self.recipient >= 0)
+            known = sidx >= 0
+            active = (self.status == 0) & (self.recipient >= 0) & known
             combined = sidx * self.n + np.clip(self.recipient, 0, None)
             size = (int(sidx.max()) + 1) * self.n if sidx.size else 0
             units, flags = self.sums(active, combined, size)
             nr = len(REASONS) + 1
             icombined = sidx * nr + self.status
-            iu, iflags = self.sums(self.status > 0, icombined, (int(sidx.max()) + 1) * nr if sidx.size else 0)
+            iu, iflags = self.sums((self.status > 0) & known, icombined, (int(sidx.max()) + 1) * nr if sidx.size else 0)
             for s, rounds in self.slice_rounds[kind].items():
                 tally = {
                     c: _dec(int(units[s * self.n + c]), bool(flags[s * self.n + c]), self.d)

@@ -202,6 +202,7 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
                 total += alloc[w] * int(t.weights[k])
                 any_rows = True
         value = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
+        rec.locked_scaled = rec.locked_scaled or any_rows
         residual = value - rec.threshold
         if residual > 0:
             rec.residual_total += residual
@@ -260,6 +261,8 @@ def run(t: _Tabulator) -> Tabulation:
         recompute = round_no == 1 if t.seats > 1 else (
             not rules.first_round_determines_threshold or round_no == 1
         )
+        if rules.continue_until_two_candidates_remain and t.winners:
+            recompute = False  # the threshold is frozen once a winner exists
         rec.threshold = t.threshold_for(rec.tally) if recompute else t.rounds[-1].threshold
         rec.residual_total = t.rounds[-1].residual_total if t.rounds else Decimal(0)
         t.rounds.append(rec)
@@ -294,6 +297,7 @@ def run(t: _Tabulator) -> Tabulation:
         eliminated=sorted(t.eliminated.items(), key=lambda kv: kv[1]),
         total=Decimal(int(t.weights.sum())),
         seats=t.seats,
+        n_candidates=t.n_candidates,
         slices=t.slice_rounds,
         snapshots=t.snapshots,
     )
