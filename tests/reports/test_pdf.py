@@ -62,7 +62,8 @@ def test_stage_sheet_stv(stv_count: Count) -> None:
     assert "Surplus of Craig Mackay (SNP)" in text
     assert "Exclusion of Dave Holladay (Ind)" in text
     assert "Quota: 1,381" in text
-    assert "Non-transferable" in text and "Loss to fractions" in text
+    assert "Non-transferable" in text and "Loss by fractions" in text
+    assert "Elected at stage 1" in text  # Mackay
     assert "1,736.42172" in text  # Baker's final total, exact
 
 

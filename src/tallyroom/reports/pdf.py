@@ -34,6 +34,7 @@ from ..errors import ReportError
 from ..numbers import format_exact, format_fixed
 from ..registry import ReportSpec
 from .declaration import declaration_data
+from .stage_sheet import Stage, stage_sheet
 
 __all__ = ["declaration_pdf", "pdf_report", "register_report_renderers", "stage_sheet_pdf"]
 
@@ -198,7 +199,7 @@ def _declaration_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
 
 
 def _stage_label(before: Round) -> str:
-    """What the stage after ``before`` does: the transfers ``before`` logged."""
+    """What the stage after ``before`` does, from the transfers ``before`` logged."""
     excluded = [d.candidate for d in before.excluded]
     surpluses = [s for s in before.transfers if s not in excluded]
     parts = [f"Surplus of {s}" for s in surpluses]
@@ -209,62 +210,97 @@ def _stage_label(before: Round) -> str:
     return "; ".join(parts) or "Transfer"
 
 
+def _label(stage: Stage, before: Round | None) -> str:
+    """The method's own name for the stage, unless it is a bare "Round"/"Stage n"."""
+    text = stage.label.strip()
+    generic = not text or text.lower() == "round" or text.lower().startswith(("round ", "stage "))
+    if not generic:
+        return text
+    return "First preferences" if before is None else _stage_label(before)
+
+
+def _sheet_fig(x: Fraction, places: int | None, *, signed: bool = False) -> str:
+    """A stage-sheet figure: at the rule set's places when exact there, else as :func:`_fig`."""
+    if places is not None and (x * 10**places).denominator == 1:
+        whole, _, frac = format_fixed(abs(x), places).partition(".")
+        text = ("-" if x < 0 else "") + f"{int(whole):,}" + (f".{frac}" if frac else "")
+    else:
+        text = _fig(x)
+    return ("+" + text) if signed and x > 0 else text
+
+
 def _stage_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
+    """The stage sheet, laid out from :func:`tallyroom.reports.stage_sheet.stage_sheet`."""
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, TableStyle
 
     st = _styles()
-    title = str(opts.get("title") or count.title or "Election")
+    sheet = stage_sheet(count, {"title": _title(count, opts)})
+    places = sheet.places
+    stages = sheet.stages
     rounds = count.rounds
-    names = [c.name for c in count.candidates if any(c.name in r.tally for r in rounds)]
-    elected_at = {d.candidate: r.number for r in rounds for d in r.elected}
     story: list[Any] = []
-    chunks = [list(range(i, min(i + STAGES_PER_PAGE, len(rounds)))) for i in range(0, len(rounds), STAGES_PER_PAGE)]
+    chunks = [list(range(i, min(i + STAGES_PER_PAGE, len(stages)))) for i in range(0, len(stages), STAGES_PER_PAGE)]
+    quotas = {s.quota for s in stages}
     for page, idx in enumerate(chunks):
         if page:
             story.append(PageBreak())
         story.append(Paragraph("RESULT SHEET (STAGES OF THE COUNT)", st["title"]))
-        story.append(Paragraph(_x(title), st["heading"]))
+        story.append(Paragraph(_x(sheet.title), st["heading"]))
         if page == 0:
-            quota = rounds[0].threshold
-            facts = f"Seats: {count.seats} · Valid papers: {count.valid_papers:,} · Rejected: {count.rejected_total:,}"
-            if quota is not None:
-                facts += f" · Quota: {_fig(quota)}"
+            facts = (
+                f"Seats: {sheet.seats} · Valid papers: {sheet.valid_papers:,} · "
+                f"Rejected: {sum(sheet.rejected.values()):,}"
+            )
+            if len(quotas) == 1 and stages[0].quota is not None:
+                facts += f" · Quota: {_sheet_fig(stages[0].quota, places)}"
             if opts.get("date"):
                 facts += f" · Date of poll: {_x(opts['date'])}"
             story.append(Paragraph(facts, st["body"]))
         head1: list[Any] = ["Candidate"]
         head2: list[Any] = [""]
         for k in idx:
-            r = rounds[k]
-            label = "First preferences" if k == 0 else _stage_label(rounds[k - 1])
-            head1 += [Paragraph(f"Stage {r.number}<br/>{_x(label)}", st["cellb"])] + ([""] if k else [])
+            label = _label(stages[k], rounds[k - 1] if k else None)
+            head1 += [Paragraph(f"Stage {stages[k].number}<br/>{_x(label)}", st["cellb"])] + ([""] if k else [])
             head2 += ["Total"] if k == 0 else ["Transfer", "Total"]
         rows: list[list[Any]] = [head1, head2]
 
-        def line(label: str, value_of: Any, *, moves: bool = True, _idx: list[int] = idx) -> list[Any]:
+        def line(label: str, moved: Any, total: Any, *, _idx: list[int] = idx) -> list[Any]:
             row: list[Any] = [Paragraph(label, st["cell"])]
             for k in _idx:
-                now = value_of(rounds[k])
-                prev = value_of(rounds[k - 1]) if k else None
                 if k:
-                    diff = (now or Fraction(0)) - (prev or Fraction(0))
-                    row.append(("+" if diff > 0 else "") + _fig(diff) if diff and moves else "")
-                row.append(_fig(now) if now is not None else "\u2013" if prev is not None else "")
+                    m = moved(stages[k])
+                    row.append(_sheet_fig(m, places, signed=True) if m else "")
+                t = total(stages[k])
+                row.append("\u2013" if t is None else _sheet_fig(t, places))
             return row
 
-        for name in names:
-            mark = f" (elected at stage {elected_at[name]})" if name in elected_at else ""
+        for name in sheet.candidates:
             party = count.party_of(name)
-            label = _x(name) + (f"<br/><font size=7>{_x(party)}</font>" if party else "") + _x(mark)
-            rows.append(line(label, lambda r, n=name: r.tally.get(n)))
-        rows.append(line("Non-transferable (exhausted)", lambda r: r.exhausted_total))
-        rows.append(line("Loss to fractions", lambda r: r.loss_to_fractions))
-        rows.append(line("Total", lambda r: r.continuing_total + r.exhausted_total + r.loss_to_fractions))
-        if any(r.threshold is not None for r in rounds):
-            rows.append(line("Quota / threshold", lambda r: r.threshold, moves=False))
+            result = sheet.result.get(name, "")
+            label = (
+                _x(name)
+                + (f"<br/><font size=7>{_x(party)}</font>" if party else "")
+                + (f"<br/><font size=7><b>{_x(result)}</b></font>" if result.startswith("Elected") else "")
+            )
+            rows.append(
+                line(label, lambda s, n=name: s.transfers.get(n), lambda s, n=name: s.totals.get(n))
+            )
+        rows.append(line("Non-transferable", lambda s: s.non_transferable_transfer, lambda s: s.non_transferable))
+        rows.append(line("Loss by fractions", lambda s: s.loss_transfer, lambda s: s.loss))
+        rows.append(
+            line(
+                "Total",
+                lambda s: None,
+                lambda s: sum((v for v in s.totals.values() if v is not None), Fraction(0))
+                + s.non_transferable
+                + s.loss,
+            )
+        )
+        if len(quotas) > 1:
+            rows.append(line("Quota", lambda s: None, lambda s: s.quota))
         n_cols = sum(1 if k == 0 else 2 for k in idx)
-        name_w = 62 * mm
+        name_w = 58 * mm
         col_w = min(30 * mm, (267 * mm - name_w) / max(n_cols, 1))
         t = _table(rows, [name_w, *([col_w] * n_cols)], header_rows=2)
         spans = []
@@ -275,24 +311,15 @@ def _stage_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
                 col += 2
             else:
                 col += 1
-        from reportlab.platypus import TableStyle
-
         t.setStyle(TableStyle(spans))
         story.append(t)
         story.append(Spacer(1, 3 * mm))
-    decided = [f"Elected: {', '.join(count.elected) or '(none)'}."]
-    decided += [
-        f"Stage {r.number + 1}: excluded {', '.join(d.candidate for d in r.excluded)}."
-        for r in rounds[:-1]
-        if len(r.excluded) > 2
-    ]
-    decided += [
-        f"Stage {r.number}: tie ({t.kind}) between {', '.join(t.tied)} decided by {t.rule} "
-        f"in favour of {', '.join(t.chosen)}. {t.detail}"
-        for r in rounds
-        for t in r.ties
-    ]
-    for text in decided:
+    notes = [f"Elected: {', '.join(sheet.elected) or '(none)'}."]
+    for k, stage in enumerate(stages):
+        if k + 1 < len(stages) and len(stage.excluded) > 2:
+            notes.append(f"Stage {stages[k + 1].number}: excluded {', '.join(stage.excluded)}.")
+        notes += [f"Stage {stage.number}: {n}" for n in stage.notes]
+    for text in notes:
         story.append(Paragraph(_x(text), st["body"]))
     return story
 
