@@ -1,0 +1,107 @@
+"""Bad input and corner cases: clear errors or the statute's answer, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+import tallyroom
+from tallyroom.ballots.profile import Profile
+from tallyroom.errors import CountError, RuleConfigError, TieDecisionRequired
+
+METHODS = ["scottish-stv", "ni-stv", "irish-stv", "ers97", "meek-nz", "aec-senate", "cambridge",
+           "wigm"]
+
+
+def profile(rankings: list[tuple[tuple[object, ...], int]], names: str = "ABC",
+            **kwargs: object) -> Profile:
+    return Profile.from_rankings(names, rankings, keep_order=True, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_more_seats_than_candidates(method: str) -> None:
+    with pytest.raises(CountError, match="3 seats but only 2 candidate"):
+        tallyroom.count(profile([(("A", "B"), 3)], "AB"), method, seats=3)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_no_valid_ballots(method: str) -> None:
+    empty = profile([((None,), 4), (("*", "A"), 2)])
+    with pytest.raises(CountError, match="no valid ballot papers"):
+        tallyroom.count(empty, method, seats=1)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_seats_equal_candidates(method: str) -> None:
+    result = tallyroom.count(profile([(("A",), 5), (("B", "C"), 2)]), method, seats=3)
+    assert sorted(result.elected) == ["A", "B", "C"]
+    if method not in ("cambridge", "wigm"):  # those two still transfer A's surplus
+        assert len(result.rounds) == 1
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_withdrawn_candidate_is_passed_over(method: str) -> None:
+    p = profile([(("A", "B"), 6), (("B",), 1), (("C",), 4)], withdrawn=frozenset({"A"}))
+    result = tallyroom.count(p, method, seats=1)
+    assert result.rounds[0].tally.get("A", 0) == 0
+    assert result.rounds[0].tally["B"] == 7
+    assert result.elected == ("B",)
+
+
+def test_invalid_first_preference_is_rejected() -> None:
+    p = profile([((("A", "B"), "C"), 2), (("A", ("B", "C")), 3), (("B",), 1), (("C",), 1)])
+    result = tallyroom.count(p, "scottish-stv", seats=1)
+    assert result.valid_papers == 5
+    assert result.rejected == {"first preference void (more than one or uncertain)": 2}
+    assert result.rounds[0].tally["A"] == 3
+    assert result.elected == ("A",)
+
+
+def test_overvote_after_exclusion_exhausts_with_its_reason() -> None:
+    p = profile([(("C", ("A", "B")), 1), (("A",), 3), (("B",), 2)])
+    result = tallyroom.count(p, "scottish-stv", seats=1)
+    assert result.final_round.exhausted["next preference void (more than one or uncertain)"] == 1
+
+
+@pytest.mark.parametrize("method", ["irish-stv", "cambridge"])
+def test_order_dependent_rules_need_the_paper_order(method: str) -> None:
+    grouped = Profile.from_rankings("ABC", [(("A", "B"), 5), (("C",), 2)])
+    with pytest.raises(CountError, match="keep_order=True"):
+        tallyroom.count(grouped, method, seats=1)
+    result = tallyroom.count(grouped, method, {"order": "rows"}, seats=1)
+    assert result.elected == ("A",)
+
+
+def test_unknown_option_lists_valid_values() -> None:
+    with pytest.raises(RuleConfigError) as info:
+        tallyroom.count(profile([(("A",), 1)]), "scottish-stv", {"quota": "hare"}, seats=1)
+    assert "'droop'" in str(info.value) and "'ers97'" in str(info.value)
+    with pytest.raises(RuleConfigError, match="unknown option"):
+        tallyroom.count(profile([(("A",), 1)]), "ni-stv", {"place": 2}, seats=1)
+
+
+def test_lot_needs_a_decision_or_a_seed() -> None:
+    tied = profile([(("A",), 3), (("B",), 3), (("C",), 5)])
+    with pytest.raises(TieDecisionRequired):
+        tallyroom.count(tied, "scottish-stv", seats=1)
+    by_officer = tallyroom.count(tied, "scottish-stv", seats=1, tie_decisions=["A,B=B"])
+    assert by_officer.rounds[0].excluded[0].candidate == "B"
+    assert by_officer.ties[0].rule == "officer"
+    seeded = tallyroom.count(tied, "scottish-stv", seats=1, tie_seed="2022-05-05")
+    assert seeded.ties[0].rule == "lot" and "2022-05-05" in seeded.ties[0].detail
+
+
+def test_countback_decides_before_lot() -> None:
+    # After A's surplus (stage 2) B and C are level; B was ahead at stage 1, so C goes
+    # (backward countback, SSI 2011/399 r.52).
+    p = profile([(("A", "C"), 10), (("B",), 4), (("C",), 3), (("D",), 8)], "ABCD")
+    result = tallyroom.count(p, "scottish-stv", seats=2)
+    tie = result.ties[0]
+    assert tie.kind == "exclusion" and tie.rule == "backward-countback"
+    assert tie.chosen == ("C",)
+
+
+def test_places_are_checked() -> None:
+    with pytest.raises(RuleConfigError, match="places"):
+        tallyroom.count(profile([(("A",), 1)]), "scottish-stv", {"places": 40}, seats=1)
+    with pytest.raises(RuleConfigError, match="2 decimals"):
+        tallyroom.count(profile([(("A",), 1)]), "ers97", {"places": 0}, seats=1)
