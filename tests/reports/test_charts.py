@@ -6,6 +6,8 @@ import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tallyroom
 from tallyroom.analysis import crosstab_of
@@ -115,3 +117,48 @@ def test_short_labels() -> None:
     assert charts.short(1234567) == "1,234,567"
     assert charts.short(Fraction(123456789, 100000)) == "1,234.56"
     assert charts.short(Fraction(1, 3)) == "0.33"
+
+
+def _sankey_conserves(count: Count) -> None:
+    spec = charts.sankey(count)
+    flows: dict[tuple[int, str, str], Fraction] = {}
+    for b in spec["layer"][0]["data"]["values"]:
+        flows[(b["round"], b["source"], b["target"])] = parse_exact(b["votes"])
+    for r, nxt in zip(count.rounds, count.rounds[1:], strict=False):
+        sent: dict[str, Fraction] = {}
+        got: dict[str, Fraction] = {}
+        for (rnd, src, dst), v in flows.items():
+            if rnd == r.number:
+                sent[src] = sent.get(src, Fraction(0)) + v
+                got[dst] = got.get(dst, Fraction(0)) + v
+        assert sum(sent.values(), Fraction(0)) == count.valid_total
+        assert sum(got.values(), Fraction(0)) == count.valid_total
+        for name, votes in nxt.tally.items():
+            if votes:
+                assert got[name] == votes
+
+
+rankings = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(["A", "B", "C", "D", "E"]), min_size=1, max_size=5, unique=True).map(tuple),
+        st.integers(min_value=1, max_value=40),
+    ),
+    min_size=2,
+    max_size=20,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rankings, st.sampled_from(["irv", "scottish-stv", "wigm"]))
+def test_sankey_conserves_votes_in_random_counts(data: list[tuple[tuple[str, ...], int]], method: str) -> None:
+    p = tallyroom.ballots.profile.Profile.from_rankings("ABCDE", data)
+    seats = 1 if method == "irv" else 2
+    try:
+        c = tallyroom.count(p, method, seats=seats, tie_seed="sankey")
+    except tallyroom.errors.TallyroomError:
+        return
+    if len(c.rounds) < 2:
+        with pytest.raises(ReportError):
+            charts.sankey(c)
+        return
+    _sankey_conserves(c)
