@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "main"]
 #: ``module:attribute`` of each command, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "tallyroom.cli.count_cmd:count",
+    "tallyroom.cli.rctab_cmd:rctab",
     "tallyroom.cli.info_cmd:methods_command",
     "tallyroom.cli.info_cmd:formats_",
     "tallyroom.cli.report_cmd:report",

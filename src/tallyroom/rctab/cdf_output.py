@@ -1,0 +1,189 @@
+"""RCTab's NIST CDF cast-vote-record export (``generateCdfJson``): every paper with
+its original marks and, for each round, which candidate its vote counted for.
+
+Layout as RCTab 2.0's ``ResultsWriter.generateCdfJson``: ids ``ballot-<id>`` and
+``ballot-<id>-round-<n>``, selections ``cs-<name>``, candidates ``c-<name>``,
+precincts ``gpu-<n>`` in Java hash order. ``GeneratedDate`` is the contest date
+(RCTab writes the wall-clock time; tallyroom keeps reruns byte-identical).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..ballots.marks import BLANK, OVERVOTE, UNCERTAIN, group_of
+from .javaorder import hash_order
+from .run import RCTabResult
+
+__all__ = ["cdf_json"]
+
+_OVERVOTE_LABEL = "overvote"
+
+
+def _sanitize(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-zA-Z0-9_\-.]", "_", text)
+
+
+def _selection_id(name: str) -> str:
+    return "cs-" + _sanitize(name).lower()
+
+
+def _candidate_id(name: str) -> str:
+    return "c-" + _sanitize(name).lower()
+
+
+def _rankings(result: RCTabResult, row: int) -> list[tuple[str, list[int]]]:
+    profile = result.profile
+    names = profile.candidates.names
+    ranks: dict[str, list[int]] = {}
+    for pos, code in enumerate(profile.ballots[row].tolist(), start=1):
+        if code == BLANK:
+            continue
+        if code >= 0:
+            members = [names[code]]
+        elif code in (OVERVOTE, UNCERTAIN):
+            members = [_OVERVOTE_LABEL]
+        else:
+            members = [names[i] for i in profile.overvote_groups[group_of(code)]]
+        for m in members:
+            ranks.setdefault(m, []).append(pos)
+    return sorted(ranks.items(), key=lambda kv: (kv[1][0], kv[0].encode("utf-16-be")))
+
+
+def _snapshot(
+    sid: str, rankings: list[tuple[str, list[int]]], alloc: list[tuple[str, Decimal]] | None,
+    round_no: int | None,
+) -> dict[str, Any]:
+    selections = []
+    for name, ranks in rankings:
+        allocable, votes = "unknown", Decimal(1)
+        if alloc is not None:
+            allocable = "no"
+            for cand, value in alloc:
+                if cand == name:
+                    allocable, votes = "yes", value
+                    break
+        fractional = None
+        if votes != Decimal(1) or votes.as_tuple().exponent != 0:
+            remainder = votes % 1
+            if remainder > 0:
+                fractional = str(remainder)[1:]
+        positions = []
+        for rank in ranks:
+            pos: dict[str, Any] = {
+                "HasIndication": "yes",
+                "IsAllocable": allocable,
+                "NumberVotes": int(votes),
+                "Rank": rank,
+                "@type": "CVR.SelectionPosition",
+            }
+            if fractional is not None:
+                pos["FractionalVotes"] = fractional
+            positions.append(pos)
+            if allocable == "yes":
+                allocable = "no"
+        selections.append({
+            "ContestSelectionId": _selection_id(name),
+            "SelectionPosition": positions,
+            "@type": "CVR.CVRContestSelection",
+        })
+    return {
+        "@id": f"ballot-{sid}" + (f"-round-{round_no}" if round_no else ""),
+        "CVRContest": [{
+            "ContestId": "contest-001",
+            "CVRContestSelection": selections,
+            "@type": "CVR.CVRContest",
+        }],
+        "Type": "interpreted" if round_no else "original",
+        "@type": "CVR.CVRSnapshot",
+    }
+
+
+def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
+    """The CDF CVR report of one pass as a plain mapping."""
+    config = result.config
+    profile = result.profile
+    tab = result.passes[pass_index]
+    names = profile.candidates.names
+    snapshots = tab.snapshots or []
+    order = profile.paper_order
+    ids = profile.metadata.get("ballot_ids", ())
+    if order is None or len(ids) != len(order):
+        raise ValueError("the CDF export needs the papers in file order with their ids")
+    precincts = profile.metadata.get("precinct")
+    precinct_names = profile.metadata.get("precinct_names", ())
+    gpu: dict[str, str] = {}
+    if config.tabulate_by_precinct and precincts is not None:
+        seen = [precinct_names[int(precincts[int(r)])] for r in order if precincts[int(r)] >= 0]
+        for k, name in enumerate(hash_order(seen), start=1):
+            gpu[name] = f"gpu-{k}"
+    n_rounds = len(tab.rounds)
+    cvrs = []
+    row_rankings: dict[int, list[tuple[str, list[int]]]] = {}
+    for paper, row in enumerate(order.tolist()):
+        sid = _sanitize(str(ids[paper]))
+        if row not in row_rankings:
+            row_rankings[row] = _rankings(result, row)
+        rankings = row_rankings[row]
+        snaps = [_snapshot(sid, rankings, None, None)]
+        previous: list[tuple[str, Decimal]] | None = None
+        for rnd in range(1, n_rounds + 1):
+            data = snapshots[row].get(rnd) if snapshots else None
+            if data is None:
+                current = previous or []
+            else:
+                current = [(names[c], v) for c, v in data]
+            snaps.append(_snapshot(sid, rankings, current, rnd))
+            previous = current
+        entry: dict[str, Any] = {
+            "BallotPrePrintedId": sid,
+            "CurrentSnapshotId": f"ballot-{sid}-round-{n_rounds}",
+            "CVRSnapshot": snaps,
+            "ElectionId": "election-001",
+            "@type": "CVR",
+        }
+        if gpu and precincts is not None and precincts[row] >= 0:
+            entry["BallotStyleUnitId"] = gpu[precinct_names[int(precincts[row])]]
+        cvrs.append(entry)
+    cand_names = list(names)
+    if any(s.options.get("overvote_label") for s in config.sources):
+        cand_names.append(_OVERVOTE_LABEL)
+    cand_names.sort(key=lambda n: n.encode("utf-16-be"))
+    election = {
+        "@id": "election-001",
+        "Candidate": [{"@id": _candidate_id(n), "Name": n} for n in cand_names],
+        "Contest": [{
+            "@id": "contest-001",
+            "@type": "CandidateContest",
+            "ContestSelection": [
+                {"@id": _selection_id(n), "@type": "ContestSelection",
+                 "CandidateIds": [_candidate_id(n)]}
+                for n in cand_names
+            ],
+            "Name": config.contest_name,
+        }],
+        "ElectionScopeId": "gpu-election",
+        "@type": "Election",
+    }
+    units: list[dict[str, Any]] = [{
+        "@id": "gpu-election", "Type": "other", "OtherType": "Election Scope Jurisdiction",
+        "Name": config.jurisdiction, "@type": "GpUnit",
+    }]
+    for name, gid in gpu.items():
+        units.append({"@id": gid, "Type": "precinct", "Name": name, "@type": "GpUnit"})
+    return {
+        "CVR": cvrs,
+        "Election": [election],
+        "GeneratedDate": f"{config.date}T00:00:00Z" if config.date else "",
+        "GpUnit": units,
+        "ReportGeneratingDeviceIds": ["rd-001"],
+        "ReportingDevice": [{
+            "@id": "rd-001", "@type": "CVR.ReportingDevice", "Application": "RCTab",
+            "Manufacturer": "Bright Spots",
+        }],
+        "Version": "1.0.0",
+        "@type": "CVR.CastVoteRecordReport",
+    }
