@@ -119,7 +119,9 @@ def read_ballots(
         profiles.append(spec.read(path, opts))
     profile = Profile.merge(profiles)
     if cands is not None:
-        profile = profile.with_candidates(cands)
+        # A CVR reader adds the undeclared write-in candidate its options call for.
+        added = [c for c in profile.candidates if c.write_in and cands.get_index(c.name) is None]
+        profile = profile.with_candidates(CandidateList([*cands, *added]) if added else cands)
     return profile
 
 

@@ -284,10 +284,23 @@ class Profile:
             offset += q.n_distinct
         rows = np.concatenate(parts)
         w = np.concatenate(weights)
-        distinct, summed, inverse = group_rows(rows, w)
+        strata, metadata = _merge_strata(profiles)
+        if strata:
+            # Group on ranking and stratum (precinct, batch) so neither is lost.
+            width = rows.shape[1]
+            keyed = np.concatenate([rows, np.stack(strata, axis=1).astype(np.int32)], axis=1)
+            distinct, summed, inverse = group_rows(keyed, w)
+            kept = [n for n in _STRATA if f"{n}_names" in metadata]
+            for j, name in enumerate(kept):
+                metadata[name] = np.ascontiguousarray(distinct[:, width + j], dtype=np.int32)
+            distinct = np.ascontiguousarray(distinct[:, :width])
+        else:
+            distinct, summed, inverse = group_rows(rows, w)
         order = None
         if len(orders) == len(profiles):
             order = inverse[np.concatenate(orders)]
+            if all("ballot_ids" in p.metadata for p in profiles):
+                metadata["ballot_ids"] = tuple(i for p in profiles for i in p.metadata["ballot_ids"])
         rejected: dict[str, int] = {}
         for p in profiles:
             for k, v in p.rejected.items():
@@ -307,6 +320,7 @@ class Profile:
             title=profiles[0].title,
             seats=seats.pop() if seats else None,
             withdrawn=frozenset().union(*(p.withdrawn for p in profiles)),
+            metadata=metadata,
         )
 
     def first_preferences(self) -> npt.NDArray[np.int64]:
@@ -324,6 +338,36 @@ class Profile:
             f"Profile({len(self.candidates)} candidates, {self.total} papers, "
             f"{self.n_distinct} distinct, {self.rejected_total} rejected)"
         )
+
+
+_STRATA = ("precinct", "batch")
+
+
+def _merge_strata(profiles: Sequence[Profile]) -> tuple[list[Any], dict[str, Any]]:
+    """Per-row precinct/batch codes of the stacked profiles (-1: none), with merged names.
+
+    A stratum is kept when any profile has it (``metadata[name]`` + ``[name_names]``).
+    """
+    columns: list[Any] = []
+    metadata: dict[str, Any] = {}
+    for name in _STRATA:
+        if not any(f"{name}_names" in p.metadata for p in profiles):
+            continue
+        table: dict[str, int] = {}
+        parts = []
+        for p in profiles:
+            local = p.metadata.get(name)
+            if local is None:
+                parts.append(np.full(p.n_distinct, -1, dtype=np.int64))
+                continue
+            mapping = np.array(
+                [table.setdefault(n, len(table)) for n in p.metadata[f"{name}_names"]],
+                dtype=np.int64,
+            )
+            parts.append(mapping[np.asarray(local, dtype=np.int64)])
+        columns.append(np.concatenate(parts))
+        metadata[f"{name}_names"] = tuple(table)
+    return columns, metadata
 
 
 def _trim_trailing_blanks(rows: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:

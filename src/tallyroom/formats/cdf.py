@@ -94,7 +94,8 @@ def _xml_to_dict(elem: ET.Element) -> Any:
 def _load(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise BallotFileError(path, "no such file" if not path.exists() else "not a file")
-    head = path.open("rb").read(64).lstrip()
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip()
     try:
         if head.startswith(b"<") or path.suffix.lower() == ".xml":
             root = ET.parse(path).getroot()

@@ -7,7 +7,8 @@ Layout (first worksheet; indices 1-based, as in RCTab's ``cvrFileSources``)::
 
 * Rows from ``first_vote_row_index`` (default 2) are papers; rank columns start at
   ``first_vote_column_index`` (required) and run for ``max_rankings`` columns (default:
-  to the last column of the sheet). Rank *k* is column ``first_vote_column_index + k - 1``.
+  to the last column of the sheet; ranks past the last column are empty cells, as in
+  RCTab). Rank *k* is column ``first_vote_column_index + k - 1``.
 * ``id_column_index``, ``precinct_column_index``, ``batch_column_index`` name the
   paper id, precinct and batch columns. With an id column every paper needs an id.
   A paper without a precinct gets RCTab's precinct ``missing_precinct_id``.
@@ -105,6 +106,8 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         if col is not None and col >= width:
             raise BallotFileError(path, f"{name} is {col + 1} but the sheet has {width} columns")
     end_col = width if opts.max_rankings is None else first_col + opts.max_rankings
+    # RCTab reads max_rankings ranks even past the sheet's last column (as empty cells).
+    padding: tuple[str, ...] = ("",) * max(0, end_col - width)
     id_col, p_col, b_col = opts.id_column, opts.precinct_column, opts.batch_column
     keep_order = opts.keep_order
 
@@ -122,7 +125,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             line += 1
             if line <= first_row:
                 continue
-            ranks = tuple(row[first_col:end_col])
+            ranks = tuple(row[first_col:end_col]) + padding
             key = (
                 ranks,
                 None if p_col is None else row[p_col],
