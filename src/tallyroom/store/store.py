@@ -280,6 +280,16 @@ class Store:
 
     def add_uploads(self, contest_id: int, files: Sequence[NewUpload], *, actor: str) -> list[Upload]:
         """Attach checked files (their bytes already stored) to a contest, in order, at once."""
+        for attempt in range(5):
+            try:
+                return self._add_uploads(contest_id, files, actor=actor)
+            except SqlIntegrityError:
+                # Another request stored the same bytes (blob row) at the same moment: retry.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _add_uploads(self, contest_id: int, files: Sequence[NewUpload], *, actor: str) -> list[Upload]:
         with self.session() as s:
             contest = s.scalar(select(Contest).where(Contest.id == contest_id).with_for_update())
             if contest is None:
