@@ -175,8 +175,16 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                 raise BallotFileError(
                     export, f"malformed session record: {type(exc).__name__} {exc}", line=number
                 ) from None
+    manifests = [
+        folder / name
+        for name in (
+            "ContestManifest.json", "CandidateManifest.json", "PrecinctPortionManifest.json",
+            "PrecinctManifest.json", "OutstackConditionManifest.json",
+        )
+        if (folder / name).exists()
+    ]
     profile = collector.profile(
-        book, exports, keep_order=opts.keep_order, title=title
+        book, [*manifests, *exports], keep_order=opts.keep_order, title=title
     )
     extra = {k: v for k, v in skipped.items() if v}
     return _with_metadata(profile, **extra) if extra else profile
