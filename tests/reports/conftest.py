@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 LONDON = ROOT / "examples" / "london_2021"
 BURLINGTON = ROOT / "tests" / "data" / "preflib_burlington_2009" / "00005-00000002.toi"
 ANDERSTON = ROOT / "tests" / "data" / "scotland_local_stv" / "blt" / "2007" / "glasgow_2007_anderston.blt.gz"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the Vega bundle cache out of the user's home during tests."""
+    old = os.environ.get("TALLYROOM_CACHE_DIR")
+    os.environ["TALLYROOM_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["TALLYROOM_CACHE_DIR"]
+    else:
+        os.environ["TALLYROOM_CACHE_DIR"] = old
 
 
 def _count(paths: list[Path], method: str, title: str, **kw: Any) -> Count:

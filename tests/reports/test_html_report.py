@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,19 @@ def test_deterministic(any_count: Count) -> None:
 def test_unknown_option(london_count: Count) -> None:
     with pytest.raises(ReportError, match="valid options: title, date, returning_officer"):
         tallyroom.render(london_count, "html", colour="red")
+
+
+def test_bundle_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tallyroom.reports import charts
+
+    monkeypatch.setenv("TALLYROOM_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(charts, "_BUNDLE", [])
+    fresh = charts.javascript_bundle()
+    assert "vegaEmbed" in fresh
+    (cached,) = tmp_path.glob("vega-embed-bundle-*.js")
+    monkeypatch.setattr(charts, "_BUNDLE", [])
+    assert charts.javascript_bundle() == fresh  # read back from the cache file
+    cached.write_text("window.evil = 1;\n//sha256:0000\n", encoding="utf-8")
+    monkeypatch.setattr(charts, "_BUNDLE", [])
+    assert charts.javascript_bundle() == fresh  # a bad checksum is rebuilt
+    assert "evil" not in cached.read_text(encoding="utf-8")

@@ -23,9 +23,13 @@ colours are fixed by the count, so the same count gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
 import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from ..analysis.crosstab import Crosstab, crosstab_of
@@ -551,11 +555,53 @@ def to_png(spec: Spec, *, scale: float = 2.0) -> bytes:
 _BUNDLE: list[str] = []
 
 
+def _cache_dir() -> Path:
+    """``$TALLYROOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/tallyroom``, else ``~/.cache/tallyroom``."""
+    explicit = os.environ.get("TALLYROOM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tallyroom"
+
+
 def javascript_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (from vl-convert; cached)."""
-    if not _BUNDLE:
-        _BUNDLE.append(_vl().javascript_bundle())
-    return _BUNDLE[0]
+    """Vega, Vega-Lite and Vega-Embed as one script (from vl-convert).
+
+    Building the bundle takes seconds, so it is kept in memory and in a cache file
+    named by the vl-convert version (the bundle is the same bytes for the same
+    version); a cache file whose checksum does not match is rebuilt. An unwritable
+    cache directory only costs time.
+    """
+    if _BUNDLE:
+        return _BUNDLE[0]
+    vl = _vl()
+    try:
+        version = importlib.metadata.version("vl-convert-python")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - odd installs
+        version = "unknown"
+    path = _cache_dir() / f"vega-embed-bundle-{version}.js"
+    text: str | None = None
+    try:
+        stored = path.read_text(encoding="utf-8")
+        body, _, digest = stored.rpartition("\n//sha256:")
+        if hashlib.sha256(body.encode("utf-8")).hexdigest() == digest.strip():
+            text = body
+    except OSError:
+        pass
+    if text is None:
+        text = str(vl.javascript_bundle())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(
+                text + "\n//sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n",
+                encoding="utf-8",
+            )
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    _BUNDLE.append(text)
+    return text
 
 
 def render_svg(count: Count, options: Mapping[str, Any]) -> str:
