@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import tallyroom
-from tallyroom.methods.condorcet.schulze import strongest_paths
 from tallyroom.methods.condorcet.pairwise import PairwiseMatrix, Strength
+from tallyroom.methods.condorcet.schulze import strongest_paths
 from tests.conftest import GOLDEN
 from tests.golden_util import assert_subset, load_expected, run_case
 

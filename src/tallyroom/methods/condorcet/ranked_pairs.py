@@ -18,8 +18,9 @@ ranking of the candidates); RULES.md §4.
    candidates (Zavist–Tideman: the pair whose winner ranks higher comes first;
    with the same winner, the pair whose loser ranks lower). The ranking is drawn
    once by the count's tie rules (:mod:`tallyroom.ties`; lot by default) and
-   recorded in the log as a ``tie-breaking ranking`` decision. When every order of
-   the equal pairs locks the same pairs, no ranking is needed and none is drawn.
+   recorded in the log as a ``tie-breaking ranking`` decision. No ranking is drawn
+   when every order of the equal pairs locks the same pairs, nor when there is a
+   Condorcet winner (it is the source under every order).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieBreaker, TieRule
 from ._driver import Outcome, condorcet_count, pick_among
 from .pairwise import OvervoteRule, PairwiseMatrix, Strength, UnreadableRule
+from .sets import condorcet_winner
 
 __all__ = ["RankedPairsRules", "count", "register_counting_methods"]
 
@@ -95,6 +97,9 @@ def _lock_in_order(locked: set[tuple[int, int]], pairs: list[Pair]) -> list[bool
 def _order_matters(locked: set[tuple[int, int]], group: list[Pair]) -> bool:
     if len(group) < 2:
         return False
+    everything = set(locked)
+    if all(_lock_in_order(everything, group)):
+        return False  # no cycle even with all of them: every order locks them all
     if len(group) > _MAX_ENUMERATED:
         return True
     results = set()
@@ -137,13 +142,16 @@ def decide(m: PairwiseMatrix, rules: Any, breaker: TieBreaker) -> Outcome:
     # Strongest first; equal strengths in candidate order until a ranking is needed.
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     groups = [list(g) for _, g in itertools.groupby(pairs, key=lambda p: p[2])]
+    # A Condorcet winner is the source under every order of equal pairs (nothing locks
+    # a pair against it), so no tie-breaking ranking is needed when there is one.
+    cw = condorcet_winner(m)
     locked: set[tuple[int, int]] = set()
     ties: list[TieDecision] = []
     position: dict[int, int] | None = None
     log: list[dict[str, Any]] = []
     notes = [f"majority pairs by {rules.strength.value}, strongest first:"]
     for group in groups:
-        if position is None and _order_matters(locked, group):
+        if position is None and cw is None and _order_matters(locked, group):
             ranking, record = _tiebreak_ranking(m, breaker)
             ties.append(record)
             position = {m.index(name): k for k, name in enumerate(ranking)}
