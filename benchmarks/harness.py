@@ -7,6 +7,10 @@ peers in their own virtualenv), ``repeats`` times, and keeps:
   start-up or imports), the figure ratios are taken on;
 * ``read_s`` / ``count_s``: medians of the two phases;
 * ``wall_s``: median wall time of the whole child process;
+* ``cpu_s``: median CPU time (user + system, all threads) of the whole child
+  process, start-up included: less disturbed than wall time on a busy machine;
+* ``load1``: the highest 1-minute load average seen at the end of a run (other
+  processes on the machine slow every wall-time figure);
 * ``peak_mib``: the largest peak resident set (``ru_maxrss`` via ``os.wait4``).
 
 A run longer than ``single_run_after`` seconds is not repeated. A run over
@@ -38,7 +42,7 @@ OWN_TOOLS = ("tallyroom", "pyarrow read (floor)", "calamine read (floor)")
 class Settings:
     repeats: int = 3
     timeout: float = 900.0
-    single_run_after: float = 60.0
+    single_run_after: float = 20.0
     peers_python: Path | None = None
     tools: tuple[str, ...] | None = None
     log: bool = True
@@ -50,6 +54,7 @@ class Measurement:
     status: str  # ok | error | timeout | skipped
     runs: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    peak_mib: float | None = None
 
     def median(self, key: str) -> float | None:
         values = [r[key] for r in self.runs if r.get(key) is not None]
@@ -58,6 +63,8 @@ class Measurement:
     def summary(self) -> dict[str, Any]:
         first = self.runs[0] if self.runs else {}
         out: dict[str, Any] = {"tool": self.tool, "status": self.status, "note": self.note}
+        if self.peak_mib is not None:
+            out["peak_mib"] = self.peak_mib
         if self.runs:
             out.update(
                 n_runs=len(self.runs),
@@ -65,12 +72,18 @@ class Measurement:
                 read_s=self.median("read_s"),
                 count_s=self.median("count_s"),
                 wall_s=self.median("wall_s"),
+                cpu_s=self.median("cpu_s"),
+                load1=max(r.get("load1", 0.0) for r in self.runs),
                 peak_mib=max(r["peak_mib"] for r in self.runs),
             )
             for key in ("winners", "ties", "distinct", "papers", "cells", "error"):
                 if key in first:
                     out[key] = first[key]
         return out
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
 
 
 def peers_python() -> Path | None:
@@ -83,6 +96,8 @@ def _run_child(python: Path, tool: str, workload: dict[str, Any], timeout: float
     with tempfile.TemporaryDirectory(prefix="tallyroom-bench-") as tmp:
         spec = Path(tmp) / "spec.json"
         out = Path(tmp) / "out.json"
+        progress = Path(tmp) / "progress"
+        workload = {**workload, "_progress": str(progress)}
         spec.write_text(json.dumps({"tool": tool, "workload": workload}), encoding="utf-8")
         env = dict(os.environ, PYTHONHASHSEED="0")
         start = time.perf_counter()
@@ -94,34 +109,52 @@ def _run_child(python: Path, tool: str, workload: dict[str, Any], timeout: float
             stderr=subprocess.PIPE,
         )
         assert proc.stderr is not None
-        os.set_blocking(proc.stderr.fileno(), False)
-        err = b""
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            chunk = proc.stderr.read()
-            if chunk:
-                err = (err + chunk)[-4000:]
-            if pid:
-                break
-            if time.perf_counter() - start > timeout:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                return {"timeout": True, "wall_s": time.perf_counter() - start}
-            time.sleep(0.02)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak_mib = usage.ru_maxrss / 1024.0  # KiB on Linux
-        if not out.exists():
+        with proc.stderr:
+            return _wait(proc, start, timeout, out, progress)
+
+
+def _wait(
+    proc: subprocess.Popen[bytes], start: float, timeout: float, out: Path, progress: Path
+) -> dict[str, Any]:
+    """Wait for the child (killing it at the timeout); its result with wall time and peak RSS."""
+    assert proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), False)
+    err = b""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        chunk = proc.stderr.read()
+        if chunk:
+            err = (err + chunk)[-4000:]
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = -9
+            done = progress.read_text(encoding="utf-8").split() if progress.exists() else []
             return {
-                "ok": False,
-                "error": f"child exited {proc.returncode}: {err.decode(errors='replace')[-500:]}",
-                "wall_s": wall,
-                "peak_mib": peak_mib,
+                "timeout": True,
+                "wall_s": time.perf_counter() - start,
+                "peak_mib": usage.ru_maxrss / 1024.0,
+                "progress": (int(done[0]), float(done[1])) if done else None,
             }
-        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak_mib = usage.ru_maxrss / 1024.0  # KiB on Linux
+    cpu_s = usage.ru_utime + usage.ru_stime
+    if not out.exists():
+        return {
+            "ok": False,
+            "error": f"child exited {proc.returncode}: {err.decode(errors='replace')[-500:]}",
+            "wall_s": wall,
+            "peak_mib": peak_mib,
+        }
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     result["wall_s"] = wall
     result["peak_mib"] = peak_mib
+    result["cpu_s"] = cpu_s
+    result["load1"] = os.getloadavg()[0]
     if result.get("ok"):
         result["work_s"] = result.get("read_s", 0.0) + result.get("count_s", 0.0)
     return result
@@ -137,7 +170,14 @@ def measure(
         if r.get("timeout"):
             if not m.runs:
                 m.status = "timeout"
-                m.note = f"> {settings.timeout / 60:.0f} min (timed out)"
+                m.note = f"> {_duration(settings.timeout)} (timed out)"
+                m.peak_mib = r.get("peak_mib")
+                if r.get("progress") and len(workload["files"]) > 1:
+                    k, t = r["progress"]
+                    n = len(workload["files"])
+                    m.note += f"; {k} of {n} contests done in {t:.0f} s"
+                    if k:
+                        m.note += f", about {t * n / k / 60:.0f} min for all at that rate"
             break
         if not r.get("ok"):
             m.status = "error"
@@ -195,7 +235,7 @@ def _projected_too_slow(
         projected = previous["wall_s"] * scale
         if projected > timeout:
             return (
-                f"skipped: projected > {timeout / 60:.0f} min "
+                f"skipped: projected > {_duration(timeout)} "
                 f"({previous['wall_s']:.1f} s at {previous['size']:,} x {scale:.0f})"
             )
     return None

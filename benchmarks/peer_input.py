@@ -14,9 +14,28 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+
+class Progress:
+    """Writes "contests done, seconds" to the workload's progress file, so that a
+    run killed at the timeout can still say how far it got."""
+
+    def __init__(self, workload: dict[str, Any]) -> None:
+        self.path = workload.get("_progress")
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def done(self, n: int) -> None:
+        now = time.perf_counter()
+        if self.path and now - self.last > 1.0:
+            self.last = now
+            with open(self.path, "w", encoding="utf-8") as f:
+                f.write(f"{n} {now - self.start:.3f}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,7 @@ def read_csv(path: Path, seats: int) -> Contest:
 
 
 _BLT_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_PREFLIB_NAME = re.compile(r"^#\s*ALTERNATIVE NAME \d+:\s*")
 
 
 def read_blt(path: Path) -> Contest:
@@ -80,7 +100,7 @@ def read_blt(path: Path) -> Contest:
         raw.append((prefs, weight))
     names: list[str] = []
     while len(names) < n_cand:
-        line = lines[i]
+        line = _PREFLIB_NAME.sub("", lines[i])
         i += 1
         m = _BLT_TOKEN.match(line)
         name = m.group(1) if m and m.group(1) is not None else line

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .peer_input import Contest, read_contest
+from .peer_input import Contest, Progress, read_contest
 
 Result = dict[str, Any]
 SEED = 20260101
@@ -45,19 +45,31 @@ def _run_contests(
     """Time ``load`` and ``count`` over every contest of the workload."""
     read_s = count_s = 0.0
     winners: dict[str, list[str]] = {}
+    progress = Progress(workload)
     for name, path in _contests(workload):
         t0 = time.perf_counter()
         loaded, seats = load(path, workload)
         t1 = time.perf_counter()
-        winners[name] = sorted(str(w) for w in count(loaded, seats))
+        elected = [str(w) for w in count(loaded, seats)]
+        if workload["kind"] in BY_POSITION:
+            order = _PLAIN_CANDIDATES[path]
+            elected = [str(order.index(w) + 1) for w in elected]
+        winners[name] = sorted(elected)
         t2 = time.perf_counter()
         read_s += t1 - t0
         count_s += t2 - t1
+        progress.done(len(winners))
     return {"winners": winners, "read_s": read_s, "count_s": count_s}
+
+
+#: kinds whose winners are compared by ballot position (names are normalised differently)
+BY_POSITION = ("blt", "soi")
+_PLAIN_CANDIDATES: dict[Path, list[str]] = {}
 
 
 def _plain(path: Path, workload: dict[str, Any]) -> tuple[Contest, int]:
     c = read_contest(workload["kind"], path, int(workload.get("seats") or 1))
+    _PLAIN_CANDIDATES[path] = list(c.candidates)
     return c, c.seats if workload["kind"] == "blt" else int(workload.get("seats") or 1)
 
 

@@ -27,6 +27,29 @@ QUICK_SIZES = (2_000,)
 
 Workload = dict[str, Any]
 
+#: Maine's ES&S layout and rules, as in tests/elections/test_maine_cd2_2018.py
+MAINE_READ: dict[str, Any] = {
+    "candidates": ["Bond, Tiffany L.", "Golden, Jared F.", "Hoar, William R.S.", "Poliquin, Bruce"],
+    "aliases": {
+        "REP Poliquin, Bruce (5931)": "Poliquin, Bruce",
+        "REP Poliquin, Bruce": "Poliquin, Bruce",
+        "DEM Golden, Jared F. (5471)": "Golden, Jared F.",
+        "DEM Golden, Jared F.": "Golden, Jared F.",
+    },
+    "first_vote_column_index": 4,
+    "id_column_index": 1,
+    "precinct_column_index": 2,
+    "overvote_label": "overvote",
+    "skipped_rank_label": "undervote",
+}
+MAINE_RULES: dict[str, Any] = {
+    "overvote_rule": "exhaustImmediately",
+    "max_skipped_ranks": 1,
+    "exhaust_on_duplicate_candidate": False,
+    "batch_elimination": True,
+    "continue_until_two_candidates_remain": True,
+}
+
 
 def synthetic(data_dir: Path, quick: bool) -> list[Workload]:
     """IRV over 10 and 20 candidates at every size; 3- and 5-seat STV up to 10**6."""
@@ -66,6 +89,7 @@ def real(data_root: Path, quick: bool) -> list[Workload]:
                 "series": "rctab-scale",
                 "kind": "ess",
                 "files": sorted(str(p) for p in scale.glob("*.xlsx")),
+                "rctab_config": str(scale / "2013_minneapolis_mayor_scale_config.json"),
                 "one_contest": True,
                 "method": "irv",
                 "seats": 1,
@@ -81,6 +105,9 @@ def real(data_root: Path, quick: bool) -> list[Workload]:
                 "kind": "ess",
                 "files": sorted(str(p) for p in maine.glob("*.xlsx")),
                 "one_contest": True,
+                "read_options": MAINE_READ,
+                "tallyroom_rules": MAINE_RULES,
+                "n_ballots": 296_077,
                 "method": "irv",
                 "seats": 1,
             }
@@ -123,6 +150,7 @@ def real(data_root: Path, quick: bool) -> list[Workload]:
                 "series": "london",
                 "kind": "sv",
                 "files": [str(london / "first_second_choice_matrix.csv")],
+                "tallyroom_format": "csv",
                 "read_options": {"candidates": str(london / "candidates.csv")},
                 "method": "sv",
                 "seats": 1,
