@@ -130,3 +130,28 @@ def test_bundle_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "_BUNDLE", [])
     assert charts.javascript_bundle() == fresh  # a bad checksum is rebuilt
     assert "evil" not in cached.read_text(encoding="utf-8")
+
+
+def test_hostile_names_are_escaped() -> None:
+    evil = '</script><script>alert("x")</script>'
+    p = tallyroom.ballots.profile.Profile.from_rankings(
+        [evil, "O'Brien & Sons", "Ann"], [((evil, "Ann"), 4), (("O'Brien & Sons", evil), 3), (("Ann",), 2)]
+    )
+    c = tallyroom.count(p, "irv", tie_seed="x")
+    text = tallyroom.render(c, "html")
+    assert isinstance(text, str)
+    page = parse(text)
+    assert len(page.scripts) == len(page.figures) + 2  # one spec per figure, the bundle, the embedding
+    assert evil not in text
+    first = page.json_scripts[str(page.figures[0]["data-spec"])]
+    assert evil in _strings(json.loads(first.replace("<\\/", "</")))  # the data survive intact
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

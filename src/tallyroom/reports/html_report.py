@@ -141,21 +141,25 @@ def _summary(count: Count, opts: Mapping[str, Any]) -> str:
 
 
 def _rounds_table(count: Count) -> str:
-    header = ["Candidate", "Party", *(f"Round {r.number}" for r in count.rounds)]
+    parties = any(c.party for c in count.candidates)
+    party_head = ["Party"] if parties else []
+    header = ["Candidate", *party_head, *(f"Round {r.number}" for r in count.rounds)]
+    blank = [""] if parties else []
     rows: list[list[str]] = []
     for c in count.candidates:
         if not any(c.name in r.tally for r in count.rounds):
             continue
-        rows.append([e(c.name), e(c.party or ""), *(_q(r.tally.get(c.name)) for r in count.rounds)])
+        party = [e(c.party or "")] if parties else []
+        rows.append([e(c.name), *party, *(_q(r.tally.get(c.name)) for r in count.rounds)])
     reasons: list[str] = []
     for r in count.rounds:
         reasons += [k for k in r.exhausted if k not in reasons]
     for k in reasons:
-        rows.append([f"Exhausted: {e(k)}", "", *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds)])
+        rows.append([f"Exhausted: {e(k)}", *blank, *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds)])
     if any(r.loss_to_fractions for r in count.rounds):
-        rows.append(["Loss to fractions", "", *(_q(r.loss_to_fractions) for r in count.rounds)])
+        rows.append(["Loss to fractions", *blank, *(_q(r.loss_to_fractions) for r in count.rounds)])
     if any(r.threshold is not None for r in count.rounds):
-        rows.append(["Threshold", "", *(_q(r.threshold) for r in count.rounds)])
+        rows.append(["Threshold", *blank, *(_q(r.threshold) for r in count.rounds)])
     table = _table(header, rows, cls="rounds", caption="Votes at each round")
     events = []
     for r in count.rounds:
