@@ -147,3 +147,14 @@ def test_figures_not_exact_at_places_are_written_exactly() -> None:
     assert _fmt(Fraction(5, 4), 5) == "1.25000"
     assert _fmt(Fraction(5, 4), None, signed=True) == "+1.25"
     assert _fmt(None, 5) == "-"
+
+
+def test_cli_count_prints_the_stage_sheet() -> None:
+    from click.testing import CliRunner
+
+    from tallyroom.cli import main
+
+    ballots = GOLDEN / "tie_and_withdrawn" / "ballots.blt"
+    out = CliRunner().invoke(main, ["count", str(ballots), "-m", "scottish-stv", "--format", "stage-sheet-text"])
+    assert out.exit_code == 0, out.output
+    assert out.output == (GOLDEN / "tie_and_withdrawn" / "expected.txt").read_text(encoding="utf-8")
