@@ -261,3 +261,34 @@ def test_blank_rows_survive(tmp_path: Path) -> None:
     back = blt.read(tmp_path / "b.blt", {})
     assert sorted(back.rankings()) == sorted(p.rankings())
     assert back.ballots[:, 0].tolist().count(BLANK) == 2
+
+
+_VALID = '3 2\n-3\n[tie 1 2 3]\n4 1 2 0\n(x) 2 2=3 - 1 0\n1 3 0\n0\n"A"\n"B" "P"\n"C"\n"Title"\n'
+_TOKENS = ["0", "1", "2", "3", "4", "-1", "-", "=", "1=2", "(id)", "[tie 1]", "[nick a b c]", '"Q"', "#", ",", "x", "\n", " ", "1.5", '""']
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(_VALID)), st.integers(0, 3), st.sampled_from(_TOKENS)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_damaged_files_give_a_clear_error_or_a_profile(edits: list[tuple[int, int, str]]) -> None:
+    """Cut and insert tokens anywhere: the reader returns a profile or raises BallotFileError, nothing else."""
+    import tempfile
+
+    text = _VALID
+    for at, cut, token in edits:
+        at = min(at, len(text))
+        text = text[:at] + token + text[at + cut :]
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "d.blt"
+        path.write_text(text, encoding="utf-8")
+        try:
+            p = blt.read(path, {})
+        except BallotFileError as exc:
+            assert exc.path == str(path) and exc.problem
+        else:
+            assert p.total > 0 and p.seats is not None and p.seats <= len(p.candidates)
