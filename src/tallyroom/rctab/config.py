@@ -405,7 +405,8 @@ def _rules(
             p.add(f"rules.winnerElectionMode {mode.value!r} needs numberOfWinners above 1")
         if seats > 1 and mode is WinnerMode.SINGLE_WINNER_MAJORITY:
             p.add("rules.winnerElectionMode 'singleWinnerMajority' needs numberOfWinners = 1")
-        if seats > 1 and flags["continueUntilTwoCandidatesRemain"]:
+        if (seats > 1 and flags["continueUntilTwoCandidatesRemain"]
+                and mode is not WinnerMode.MULTI_PASS_IRV):
             p.add("rules.continueUntilTwoCandidatesRemain applies only to single-winner contests")
         if mode is WinnerMode.BOTTOMS_UP_PERCENTAGE and pct is None:
             p.add("rules.multiSeatBottomsUpPercentageThreshold is required for "

@@ -271,7 +271,8 @@ def csv_report(
         config.rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE
         and not config.rules.first_round_determines_threshold
     )
-    for name in _candidate_order(tab, first.tally):
+    overall = {tab.names[c]: v for c, v in tab.rounds[0].tally.items()}
+    for name in _candidate_order(tab, overall):
         cells = [name]
         for i, r in enumerate(view.rounds):
             value = r.tally.get(name, Decimal(0))
@@ -319,11 +320,15 @@ def csv_report(
             v = r.inactive.get(FINAL_SURPLUS, Decimal(0))
             cells += ["" if (v == 0 and v.as_tuple().exponent == 0) else v, "", ""]
         add(_row(*cells))
-    if any(r.ties for r in view.rounds):
+    if not view.slice_kind and any(r.ties for r in view.rounds):
         add("")
         add(_row("*Tie resolved in accordance with election law"))
+    tie_note = bool(view.slice_kind) and any(r.ties for r in view.rounds)
     if view.slice_kind:
         add("")
         add(_row(f"\u2020Elect/Eliminate decisions are from the full contest. All other results "
                  f"on this report are at the {view.slice_kind} level."))
+    if tie_note:
+        add("")
+        add(_row("*Tie resolved in accordance with election law"))
     return "\n".join(lines) + "\n"
