@@ -317,6 +317,8 @@ def _check_contest(
     except TallyroomError as exc:
         return ContestCheck(name, Status.ERROR, str(exc))
     notes: list[str] = []
+    if seats is not None and profile.seats is not None and seats != profile.seats:
+        notes.append(f"the ballot file says {profile.seats} seats, the declaration {seats}")
     valid = c.get("valid_poll")
     if isinstance(valid, int) and not isinstance(valid, bool) and valid != profile.total:
         notes.append(

@@ -195,6 +195,12 @@ def test_more_seats_than_candidates(tmp_path: Path) -> None:
     assert check.status is Status.ERROR  # type: ignore[attr-defined]
 
 
+def test_seats_differing_from_the_ballot_file(tmp_path: Path) -> None:
+    check = _one(_results(tmp_path, _contest(seats=1, elected=["A"], candidates=[])))
+    assert check.status is Status.MISMATCHED  # type: ignore[attr-defined]
+    assert check.reason == "the ballot file says 2 seats, the declaration 1"  # type: ignore[attr-defined]
+
+
 def test_data_dir_and_method_options(tmp_path: Path) -> None:
     sub = tmp_path / "ballots"
     sub.mkdir()
