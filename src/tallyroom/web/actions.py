@@ -91,6 +91,19 @@ def save_contest(
     ballot_format: str | None, rules: Mapping[str, Any],
 ) -> Contest:
     """Create or change a contest after checking method, seats, format and rules."""
+    problems = contest_problems(title=title, method=method, seats=seats, ballot_format=ballot_format, rules=rules)
+    if problems:
+        raise RuleConfigError(problems)
+    return store.save_contest(
+        actor=actor, contest_id=contest_id, election_id=election_id, title=title.strip(), method=method,
+        seats=seats, candidates=candidates, ballot_format=ballot_format or None, rules=dict(rules),
+    )
+
+
+def contest_problems(
+    *, title: str, method: str, seats: int | None, ballot_format: str | None, rules: Mapping[str, Any]
+) -> list[str]:
+    """Everything wrong with a contest's settings (empty when they are good)."""
     problems: list[str] = []
     if not title.strip():
         problems.append("a contest needs a title")
@@ -113,12 +126,7 @@ def save_contest(
             api.resolve_rules(method, dict(rules) or None)
         except RuleConfigError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise RuleConfigError(problems)
-    return store.save_contest(
-        actor=actor, contest_id=contest_id, election_id=election_id, title=title.strip(), method=method,
-        seats=seats, candidates=candidates, ballot_format=ballot_format or None, rules=dict(rules),
-    )
+    return problems
 
 
 def parse_rules_text(text: str) -> dict[str, Any]:
@@ -134,13 +142,15 @@ def parse_rules_text(text: str) -> dict[str, Any]:
     return data
 
 
-def render_report(rec: CountRecord, name: str) -> tuple[bytes, str, str]:
+def render_report(
+    rec: CountRecord, name: str, options: Mapping[str, Any] | None = None
+) -> tuple[bytes, str, str]:
     """A registered report of a stored count: ``(bytes, media type, server-chosen file name)``."""
     spec = get_report(name)
     if name == "json":
         body: str | bytes = rec.result_json
     else:
-        body = api.render(loads(rec.result_json), name)
+        body = api.render(loads(rec.result_json), name, **dict(options or {}))
     data = body.encode("utf-8") if isinstance(body, str) else body
     media = spec.media_type + ("; charset=utf-8" if isinstance(body, str) else "")
     return data, media, f"contest-{rec.contest_id}-count-{rec.id}-{name}{spec.extension}"

@@ -16,11 +16,11 @@ from ..registry import formats, methods, reports
 from ..store import Store
 from ..store.models import User
 from . import actions
-from .errors import CsrfRefused, NotFound, SignInRequired
+from .errors import NotFound, SignInRequired
 from .security import Visitor, check_csrf, require_admin, require_admin_read, visitor
 from .uploads import Incoming, receive_uploads
 
-__all__ = ["router"]
+__all__ = ["end_session", "router", "start_session"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -326,5 +326,3 @@ def audit(request: Request, user: Reader, contest_id: int | None = None) -> list
         for a in _store(request).audit_events(contest_id=contest_id)
     ]
 
-
-__all__ += ["CsrfRefused", "end_session", "start_session"]

@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import RuleConfigError, TallyroomError
-from ..registry import formats, methods
+from ..registry import formats, methods, reports
 from ..reports.native_json import loads
 from ..store import Store
 from ..store.counting import candidates_from_json, read_candidates_bytes
 from ..store.models import Contest, User
 from . import actions
 from .api_routes import end_session, start_session
-from .errors import NotFound, UploadRefused, WebError, problem_of
+from .errors import NotFound, UploadRefused, problem_of
 from .security import check_csrf, require_admin, require_admin_read, visitor
 from .uploads import Incoming, receive_uploads
 from .views import downloads, results_view
@@ -169,12 +169,23 @@ async def _save_contest_form(
                 problems.append(f"seats must be a whole number, not {seats!r}")
             else:
                 n_seats = int(seats)
-        cand_list = actions.parse_candidates_text(candidates)
-        if candidates_file is not None and candidates_file.filename:
-            data = await candidates_file.read()
-            cand_list = await run_in_threadpool(read_candidates_bytes, data, candidates_file.filename)
-        rule_map = actions.parse_rules_text(rules)
+        cand_list = None
+        try:
+            cand_list = actions.parse_candidates_text(candidates)
+            if candidates_file is not None and candidates_file.filename:
+                data = await candidates_file.read()
+                cand_list = await run_in_threadpool(read_candidates_bytes, data, candidates_file.filename)
+        except TallyroomError as exc:
+            problems.append(str(exc))
+        rule_map: dict[str, Any] = {}
+        try:
+            rule_map = actions.parse_rules_text(rules)
+        except RuleConfigError as exc:
+            problems.extend(exc.problems)
         if problems:
+            problems += actions.contest_problems(
+                title=title, method=method, seats=n_seats, ballot_format=ballot_format or None, rules=rule_map
+            )
             raise RuleConfigError(problems)
         c = await run_in_threadpool(
             lambda: actions.save_contest(
@@ -277,6 +288,7 @@ def _results(request: Request, rec: Any, template: str, *, public: bool, **conte
     return page(
         request, template, record=rec, contest=c, election=actions.get_election(store, c.election_id),
         r=results_view(loads(rec.result_json)), downloads=downloads(), public=public,
+        charts=CHARTS if "svg" in reports() else {},
         info=actions.count_dict(rec), **context,
     )
 
@@ -306,14 +318,40 @@ def publish(
     return _see_other(f"/contests/{contest_id}")
 
 
-def _download(rec: Any, name: str) -> Response:
-    data, media, filename = actions.render_report(rec, name)
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+#: Charts a results page shows as images (``svg`` renderer's ``chart`` option), with their text.
+CHARTS = {
+    "sankey": "Transfer diagram: where the votes went at each stage (figures in the Transfers table).",
+    "rounds": "Votes of each candidate in each round (figures in the Round by round table).",
+}
+
+
+def _download(rec: Any, name: str, *, inline: bool = False, options: dict[str, Any] | None = None) -> Response:
+    data, media, filename = actions.render_report(rec, name, options)
+    headers = {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
+    if inline:
+        # A report viewed in the browser runs in a sandbox: its own scripts (charts) work,
+        # but it gets a unique origin, so it can never reach this site's session.
+        headers["Content-Security-Policy"] = "sandbox allow-scripts allow-popups allow-downloads"
+    return Response(data, media_type=media, headers=headers)
+
+
+def _chart(rec: Any, chart: str) -> Response:
+    if chart not in CHARTS:
+        raise NotFound(f"no chart {chart!r}; charts: {', '.join(CHARTS)}")
+    response = _download(rec, "svg", inline=True, options={"chart": chart})
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @router.get("/counts/{count_id}/download/{name}")
-def download(request: Request, count_id: int, name: str, user: Reader) -> Response:
-    return _download(actions.get_count(_store(request), count_id), name)
+def download(request: Request, count_id: int, name: str, user: Reader, inline: bool = False) -> Response:
+    return _download(actions.get_count(_store(request), count_id), name, inline=inline)
+
+
+@router.get("/counts/{count_id}/chart/{chart}.svg")
+def chart(request: Request, count_id: int, chart: str, user: Reader) -> Response:
+    return _chart(actions.get_count(_store(request), count_id), chart)
 
 
 def _published(request: Request, contest_id: int) -> Any:
@@ -330,8 +368,13 @@ def public_results(request: Request, contest_id: int) -> HTMLResponse:
 
 
 @router.get("/public/contests/{contest_id}/download/{name}")
-def public_download(request: Request, contest_id: int, name: str) -> Response:
-    return _download(_published(request, contest_id), name)
+def public_download(request: Request, contest_id: int, name: str, inline: bool = False) -> Response:
+    return _download(_published(request, contest_id), name, inline=inline)
+
+
+@router.get("/public/contests/{contest_id}/chart/{chart}.svg")
+def public_chart(request: Request, contest_id: int, chart: str) -> Response:
+    return _chart(_published(request, contest_id), chart)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -340,4 +383,20 @@ def audit(request: Request, user: Reader) -> HTMLResponse:
     return page(request, "audit.html", events=[(a, json.loads(a.detail_json)) for a in events])
 
 
-__all__ += ["WebError"]
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference, rendered here from the OpenAPI document (no CDN)."""
+    spec = request.app.openapi()
+    ops = []
+    for path, item in spec.get("paths", {}).items():
+        for method, op in item.items():
+            body = op.get("requestBody", {}).get("content", {})
+            ops.append({
+                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                "description": op.get("description", ""),
+                "parameters": [(p["name"], p["in"], p.get("required", False)) for p in op.get("parameters", [])],
+                "body": ", ".join(body),
+                "schema": next((c.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1] for c in body.values()), ""),
+            })
+    schemas = spec.get("components", {}).get("schemas", {})
+    return page(request, "api_docs.html", ops=ops, schemas=schemas, info=spec.get("info", {}))

@@ -63,6 +63,7 @@ class ResultsView:
     thresholds: list[str]
     charts: list[dict[str, Any]]
     transfers: list[dict[str, Any]]
+    received: list[dict[str, Any]]
     ties: list[str]
     notes: list[str]
     rules: dict[str, Any]
@@ -105,6 +106,15 @@ def results_view(count: Count) -> ResultsView:
         for src, flows in r.transfers.items():
             for dst, amount in flows.items():
                 transfers.append({"round": r.number, "from": src, "to": dst, "votes": grouped(amount)})
+    received = []
+    for r in rounds:
+        totals: dict[str, Fraction] = {}
+        for flows in r.transfers.values():
+            for dst, amount in flows.items():
+                totals[dst] = totals.get(dst, Fraction(0)) + amount
+        names = count.candidate_names
+        for dst in sorted(totals, key=lambda d: (names.index(d) if d in names else len(names), d)):
+            received.append({"round": r.number, "to": dst, "votes": grouped(totals[dst])})
     ties = [
         f"Round {r.number}: {t.kind} tie between {', '.join(t.tied)} decided by {t.rule} "
         f"for {', '.join(t.chosen)}. {t.detail}".strip()
@@ -127,6 +137,7 @@ def results_view(count: Count) -> ResultsView:
         thresholds=["" if r.threshold is None else grouped(r.threshold) for r in rounds],
         charts=charts,
         transfers=transfers,
+        received=received,
         ties=ties,
         notes=[f"Round {r.number}: {n}" for r in rounds for n in r.notes],
         rules=dict(count.rules),
