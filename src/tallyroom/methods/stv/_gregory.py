@@ -30,15 +30,19 @@ import numpy as np
 
 from ...ballots.profile import Profile
 from ...count import FRACTIONS, Count
-from ...errors import RuleConfigError
+from ...errors import RuleConfigError, TieDecisionRequired
 from ...numbers import format_exact, format_fixed
-from ...ties import Pick, TieBreak, TieRule
+from ...ties import Pick, TieBreak, TieBreaker, TieRule
 from ._log import StageLog
 from ._options import (
+    BulkExclusion,
     Deferral,
+    Election,
     ExclusionTransfer,
     FinalSurplus,
+    LastExclusion,
     Quota,
+    QuotaUpdate,
     SurplusMethod,
     check_contest,
     quota_value,
@@ -66,6 +70,10 @@ class GregoryRules:
     deferral: Deferral = Deferral.NONE
     exclusion: ExclusionTransfer = ExclusionTransfer.ONE_STAGE
     final_surplus: FinalSurplus = FinalSurplus.NOT_TRANSFERRED
+    election: Election = Election.QUOTA
+    quota_update: QuotaUpdate = QuotaUpdate.FIXED
+    bulk_exclusion: BulkExclusion = BulkExclusion.NONE
+    last_exclusion: LastExclusion = LastExclusion.TRANSFERRED
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT))
     )
@@ -95,19 +103,68 @@ class _Count:
             self.log.excluded.add(profile.candidates.index_of(name))
         self.elected_at: dict[int, int] = {}
         self.done: set[int] = set()
-        self.batches: list[tuple[int, Parcel, str]] = []
+        self.batches: list[tuple[list[tuple[int, Parcel]], str]] = []
         self.names = self.piles.names
+        self.valid_units = self.valid * self.scale
 
     # -- helpers ----------------------------------------------------------------------
     def fmt(self, units: int) -> str:
         return format_fixed(Fraction(units, self.scale), self.rules.places)
 
     def open(self, action: str, notes: list[str] | None = None) -> None:
+        if self.rules.quota_update is QuotaUpdate.UNTIL_FIRST_ELECTION and not self.log.elected:
+            # ERS97 5.4.8: recalculate the quota ignoring the non-transferable vote.
+            active = Fraction(self.valid_units - self.non_transferable(), self.scale)
+            self.quota = quota_value(self.rules.quota, active, self.seats)
+            self.q = int(self.quota * self.scale)
         self.log.open(self.piles.tally, action, threshold=self.quota, notes=notes or ())
+
+    def non_transferable(self) -> int:
+        return sum(self.log.exhausted.values()) + self.log.loss
 
     def elect_reached(self) -> None:
         """Deem elected every continuing candidate at or above the quota (r.48)."""
-        elect_reached(self.piles, self.log, self.q, self.elected_at)
+        if self.rules.election is Election.QUOTA:
+            elect_reached(self.piles, self.log, self.q, self.elected_at)
+            return
+        # ERS97 5.1.7, 5.3.13, 5.4.9: in descending order of votes, the quota or the total
+        # active vote / (places not yet filled + 1); 5.6.1: the total active vote is the
+        # valid vote less the non-transferable vote and the votes (at most a quota) of
+        # those deemed elected.
+        tally = self.piles.tally
+        while self.vacancies() > 0:
+            n = self.vacancies()
+            active = self.valid_units - self.non_transferable() - sum(
+                min(tally[e], self.q) for e in self.log.elected
+            )
+            reached = [
+                c for c in self.piles.continuing_indices()
+                if tally[c] >= self.q or (tally[c] > 0 and tally[c] * (n + 1) >= active)
+            ]
+            if not reached:
+                return
+            top = max(tally[c] for c in reached)
+            tied = [c for c in reached if tally[c] == top]
+            if len(tied) > n:
+                # 5.6.2: by votes at the earliest stage where they differed; if always
+                # equal, none of them is deemed elected at this stage.
+                breaker = TieBreaker(TieBreak(steps=(TieRule.FORWARD_COUNTBACK,)), self.names)
+                try:
+                    chosen, record = breaker.choose(
+                        kind="election", round_no=self.log.stage,
+                        tied=[self.names[c] for c in tied], pick=Pick.HIGHEST, n=n,
+                        history=self.log.history)
+                except TieDecisionRequired:
+                    self.log.note("equal votes for too few places: none deemed elected at "
+                                  "this stage (ERS97 5.6.2)")
+                    return
+                self.log.tie(record)
+                tied = [self.names.index(x) for x in chosen]
+            c = tied[0]
+            self.piles.continuing[c] = False
+            self.elected_at[c] = self.log.stage
+            self.log.elect(c, "reached the quota" if tally[c] >= self.q else
+                           "reached the total active vote / (places left + 1)")
 
     def vacancies(self) -> int:
         return self.seats - len(self.log.elected)
@@ -192,50 +249,95 @@ class _Count:
         gap = cont[1] - cont[0]
         if self.rules.deferral is Deferral.NI:
             return total < gap
-        return total <= gap
+        if total <= gap:  # ERS97 5.2.2(a)
+            return True
+        group = self.bulk_group(total)  # ERS97 5.2.2(b)
+        if len(group) < 2:
+            return False
+        above = sorted(tally[c] for c in self.piles.continuing_indices())[len(group)]
+        return total <= above - sum(tally[c] for c in group)
 
-    # -- exclusion (SSI 2011/399 r.51-52; NI r.51; ERS97 5.4) ---------------------------
-    def exclude_lowest(self) -> None:
+    # -- exclusion (SSI 2011/399 r.51-52; NI r.51; ERS97 5.2.5, 5.4) ----------------------
+    def bulk_group(self, deferred: int) -> list[int]:
+        """ERS97 5.2.5: the most lowest candidates that may be excluded together (2 or more).
+
+        Enough candidates must remain for the places, and their votes plus the deferred
+        surpluses must not exceed the vote of the candidate next above. A group whose
+        last member is level with the next candidate is not taken (who is "next above"
+        would need a tie decision); the single exclusion then applies.
+        """
+        tally = self.piles.tally
+        cont = sorted(self.piles.continuing_indices(), key=lambda c: (tally[c], c))
+        for k in range(len(cont) - self.vacancies(), 1, -1):
+            low, above = cont[:k], cont[k]
+            if tally[low[-1]] < tally[above] and (
+                sum(tally[c] for c in low) + deferred <= tally[above]
+            ):
+                return low
+        return []
+
+    def choose_exclusion(self) -> list[int]:
         piles = self.piles
+        if self.rules.bulk_exclusion is BulkExclusion.ERS97:
+            deferred = sum(piles.tally[c] - self.q for c in self.pending_surpluses())
+            group = self.bulk_group(deferred)
+            if group:
+                return group
         cont = piles.continuing_indices()
         low = min(piles.tally[c] for c in cont)
         tied = [c for c in cont if piles.tally[c] == low]
         if len(tied) > 1:
             # r.52 (Scotland: most recent stage with unequal votes); NI r.51(13) and
-            # ERS97 5.6.2 (earliest stage); then lot. Steps come from rules.ties.
+            # ERS97 5.2.5 (earliest stage); then lot. Steps come from rules.ties.
             tied = self.log.choose("exclusion", tied, Pick.LOWEST)
-        c = tied[0]
-        piles.continuing[c] = False
-        self.log.exclude(c, "lowest votes")
-        papers = piles.all_papers(c)
-        name = self.names[c]
+        return tied[:1]
+
+    def exclude(self, group: list[int]) -> None:
+        piles = self.piles
+        group = sorted(group)  # candidate order
+        for c in group:
+            piles.continuing[c] = False
+            self.log.exclude(c, "lowest votes" if len(group) == 1 else
+                             "excluded together with the other lowest candidates (5.2.5)")
+        names = ", ".join(self.names[c] for c in group)
         mode = self.rules.exclusion
-        batches: list[tuple[int, Parcel, str]] = []
-        if mode is ExclusionTransfer.ONE_STAGE or papers.papers == 0:
-            batches.append((c, papers, f"Exclusion of {name}"))
+        held = [(c, piles.all_papers(c)) for c in group]
+        batches: list[tuple[list[tuple[int, Parcel]], str]] = []
+        if mode is ExclusionTransfer.ONE_STAGE or sum(p.papers for _, p in held) == 0:
+            batches.append((held, f"Exclusion of {names}"))
         else:
-            rest = papers
+            rest = held
             if mode is ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE:
-                first = [p for p in piles.piles[c] if p.stage == 1]
-                if first:
-                    batches.append((c, Parcel.join(first, 1),
-                                    f"Exclusion of {name}: first preferences"))
-                rest = Parcel.join([p for p in piles.piles[c] if p.stage != 1], 0)
-            for v in sorted({int(x) for x in rest.values.tolist()}, reverse=True):
-                batches.append((c, rest.take(rest.values == v),
-                                f"Exclusion of {name}: papers at {self.fmt(v)}"))
-        piles.piles[c] = []
+                first = [(c, Parcel.join([p for p in piles.piles[c] if p.stage == 1], 1))
+                         for c in group]
+                if any(p.papers for _, p in first):
+                    batches.append((first, f"Exclusion of {names}: first preferences"))
+                rest = [(c, Parcel.join([p for p in piles.piles[c] if p.stage != 1], 0))
+                        for c in group]
+            values = sorted({int(x) for _, p in rest for x in p.values.tolist()}, reverse=True)
+            for v in values:
+                batches.append(([(c, p.take(p.values == v)) for c, p in rest],
+                                f"Exclusion of {names}: papers at {self.fmt(v)}"))
+        for c in group:
+            piles.piles[c] = []
         self.batches.extend(batches)
 
     def transfer_batch(self) -> str:
-        c, papers, action = self.batches.pop(0)
-        # Electors just elected receive nothing more (NI r.51(10); ERS97 5.4.10).
-        dest, at = self.piles.destinations(papers)
-        self.move(c, papers, dest, at)
-        self.piles.tally[c] -= papers.units
+        batch, action = self.batches.pop(0)
+        # Candidates just elected receive nothing more (NI r.51(10); ERS97 5.4.10).
+        for c, papers in batch:
+            dest, at = self.piles.destinations(papers)
+            self.move(c, papers, dest, at)
+            self.piles.tally[c] -= papers.units
         return action
 
     # -- the loop ---------------------------------------------------------------------
+    def elect_rest(self, cont: list[int], reason: str) -> None:
+        for c in sorted(cont, key=lambda c: -self.piles.tally[c]):
+            self.piles.continuing[c] = False
+            self.log.elect(c, reason)
+        self.final_surplus()
+
     def run(self) -> None:
         self.open("First preferences")
         self.elect_reached()
@@ -246,10 +348,7 @@ class _Count:
             cont = self.piles.continuing_indices()
             if len(cont) <= self.vacancies():
                 # SSI 2011/399 r.53; NI r.52; ERS97 5.5.1; RCTab.
-                for c in sorted(cont, key=lambda c: -self.piles.tally[c]):
-                    self.piles.continuing[c] = False
-                    self.log.elect(c, "continuing candidates equal the vacancies")
-                self.final_surplus()
+                self.elect_rest(cont, "continuing candidates equal the vacancies")
                 return
             if self.batches:
                 action = self.transfer_batch()
@@ -266,9 +365,17 @@ class _Count:
             if pending:
                 self.log.note(
                     "surpluses of " + ", ".join(self.names[c] for c in pending)
-                    + " deferred: they cannot change the lowest candidate"
+                    + " deferred: they cannot change who is excluded"
                 )
-            self.exclude_lowest()
+            group = self.choose_exclusion()
+            if (self.rules.last_exclusion is LastExclusion.NOT_MADE
+                    and len(cont) - len(group) <= self.vacancies()):
+                # ERS97 5.5.1: the proposed exclusion would leave as many continuing
+                # candidates as places: they are deemed elected without it.
+                self.elect_rest([c for c in cont if c not in group],
+                                "continuing candidates equal the places left (5.5.1)")
+                return
+            self.exclude(group)
             action = self.transfer_batch()
             self.open(action)
             self.elect_reached()

@@ -14,11 +14,15 @@ from ...errors import CountError
 from ...numbers import truncate
 
 __all__ = [
+    "BulkExclusion",
     "Deferral",
+    "Election",
     "ExclusionTransfer",
     "FinalSurplus",
     "PaperOrder",
+    "LastExclusion",
     "Quota",
+    "QuotaUpdate",
     "SurplusMethod",
     "check_contest",
     "papers_in_order",
@@ -82,6 +86,44 @@ class FinalSurplus(Enum):
     NOT_TRANSFERRED = "not-transferred"
     #: Transferred in one more round (RCTab: shown in Portland's official results).
     TRANSFERRED = "transferred"
+
+
+class Election(Enum):
+    """When a continuing candidate is deemed elected."""
+
+    #: At or above the quota (every rule set).
+    QUOTA = "quota"
+    #: At or above the quota, or the total active vote / (places not yet filled + 1)
+    #: (ERS97 5.1.7(b), 5.3.13(b), 5.4.9(b)); equal votes for too few places: 5.6.2.
+    QUOTA_OR_ACTIVE_VOTE = "quota-or-active-vote"
+
+
+class QuotaUpdate(Enum):
+    """Whether the quota changes during the count."""
+
+    #: Fixed at the first stage.
+    FIXED = "fixed"
+    #: Recalculated without the non-transferable vote until someone is elected (ERS97 5.4.8).
+    UNTIL_FIRST_ELECTION = "until-first-election"
+
+
+class BulkExclusion(Enum):
+    """Whether several lowest candidates are excluded together."""
+
+    #: One candidate per exclusion.
+    NONE = "none"
+    #: As many of the lowest as possible, if enough remain for the places and their votes
+    #: plus the deferred surpluses do not exceed the next candidate's (ERS97 5.2.5).
+    ERS97 = "ers97"
+
+
+class LastExclusion(Enum):
+    """An exclusion that would leave as many continuing candidates as vacancies."""
+
+    #: Made and transferred as a stage, then the rest are elected (Scottish declarations).
+    TRANSFERRED = "transferred"
+    #: Not made: the continuing candidates are deemed elected at once (ERS97 5.5.1).
+    NOT_MADE = "not-made"
 
 
 def quota_value(kind: Quota, valid: Fraction, seats: int) -> Fraction:
