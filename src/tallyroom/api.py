@@ -108,7 +108,9 @@ def read_ballots(
     elif candidates is not None:
         cands = candidates if isinstance(candidates, CandidateList) else CandidateList(candidates)
     profiles = []
-    for raw in paths:
+    from .progress import track  # a bar on a terminal when reading many files; silent otherwise
+
+    for raw in track(paths, label="reading ballot files") if len(paths) > 1 else paths:
         path = Path(raw)
         spec = get_format(format) if format else detect_format(path)
         opts = dict(options)
