@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "tallyroom.cli.info_cmd:formats_",
     "tallyroom.cli.report_cmd:report",
     "tallyroom.cli.verify_cmd:verify",
+    "tallyroom.cli.compare_cmd:compare",
+    "tallyroom.cli.compare_cmd:margins",
     "tallyroom.cli.batch_cmd:batch",
     "tallyroom.cli.serve_cmd:serve",
     "tallyroom.cli.admin_cmd:admin",
