@@ -38,7 +38,7 @@ only in ``# ALTERNATIVE NAME n: ...`` comments (Glasgow 2007), those names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,10 +46,11 @@ from typing import Any
 import numpy as np
 
 from ..ballots.candidates import Candidate, CandidateList
-from ..ballots.marks import BLANK, group_of, overvote_code
+from ..ballots.marks import BLANK, overvote_code
 from ..ballots.profile import InputFile, Profile
 from ..errors import BallotFileError, RuleConfigError
 from ..registry import FormatSpec
+from ._blt_write import write
 from ._common import check_options, open_text
 
 __all__ = ["read", "read_text", "register_ballot_formats", "sniff", "write"]
@@ -95,6 +96,7 @@ class _Reader:
         self.lines = lines
         self.pos = 0
         self.alt_names: dict[int, str] = {}
+        self.last = 1  # the last line with content, for errors at the end of the file
         self.nicknames: dict[str, int] = {}
 
     def fail(self, problem: str, line: int | None = None) -> BallotFileError:
@@ -113,6 +115,7 @@ class _Reader:
                 if m:
                     self.alt_names[int(m.group(1))] = m.group(2)
                 continue
+            self.last = self.pos
             return self.pos, raw
         return None
 
@@ -153,7 +156,7 @@ class _Reader:
         while True:
             item = self.next_content()
             if item is None:
-                raise self.fail("no ballots and no end-of-ballots line '0'", len(self.lines))
+                raise self.fail("no ballots and no end-of-ballots line '0'", self.last)
             lineno, text = item
             body = _strip_comment(text)
             if body.startswith("["):
@@ -233,7 +236,7 @@ class _Reader:
                 "ballot line does not end with 0 (the end-of-ballot marker) before the end of the file",
                 start,
             )
-        raise self.fail("missing the end-of-ballots line '0' after the last ballot", len(self.lines))
+        raise self.fail("missing the end-of-ballots line '0' after the last ballot", self.last)
 
     def ballot(self, tokens: list[str], n: int, lineno: int, out: _Ballots) -> None:
         ballot_id: str | None = None
@@ -286,7 +289,7 @@ class _Reader:
             return [(0, f'"{_csv_escape(self.alt_names[k])}"') for k in range(1, n + 1)], rest
         raise self.fail(
             f"the file declares {n} candidates but names {len(rest)} after the ballots",
-            rest[-1][0] if rest else len(self.lines),
+            rest[-1][0] if rest else self.last,
         )
 
 
@@ -332,7 +335,7 @@ def read_text(path: Path, text: str, *, keep_order: bool = False) -> Profile:
     """Parse the text of a BLT file (``path`` only names it in errors and provenance)."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines()
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     r = _Reader(path, lines)
     meta: dict[str, Any] = {}
     n, seats = r.header()
@@ -418,78 +421,6 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     from dataclasses import replace
 
     return replace(profile, inputs=(InputFile.of(path),))
-
-
-# -- writing ------------------------------------------------------------------------
-
-
-def _quoted(text: str) -> str:
-    if "\n" in text or "\r" in text:
-        raise ValueError(f"{text!r} holds a line break")
-    if text.startswith('"'):
-        raise ValueError(f"{text!r} starts with a quote mark, which BLT readers take as quoting")
-    return f'"{_csv_escape(text)}"'
-
-
-def _ballot_tokens(profile: Profile, row: Sequence[int], path: Path) -> Iterator[str]:
-    for code in row:
-        if code >= 0:
-            yield str(code + 1)
-        elif code == BLANK:
-            yield "-"
-        elif code <= overvote_code(0):
-            yield "=".join(str(i + 1) for i in profile.overvote_groups[group_of(code)])
-        else:
-            raise BallotFileError(
-                path,
-                f"BLT cannot record the mark {profile.describe_code(code)!r} "
-                "(an overvote of unrecorded candidates, or an uncertain mark)",
-            )
-
-
-def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
-    """Write ``profile`` as BLT; ``options["seats"]`` overrides ``profile.seats``.
-
-    Papers are written in file order (consecutive identical papers as one line)
-    when the profile keeps paper order, else one line per distinct paper.
-    """
-    check_options(path, options, {"seats": "number of seats (default: the profile's)"}, "blt")
-    seats = options.get("seats", profile.seats)
-    if not isinstance(seats, int) or seats < 1:
-        raise BallotFileError(path, "BLT needs the number of seats: give the 'seats' option")
-    if profile.rejected:
-        raise BallotFileError(
-            path, "BLT has no place for rejected papers; this profile has "
-            + ", ".join(f"{n} {k}" for k, n in profile.rejected.items())
-        )
-    names = profile.candidates.names
-    out: list[str] = [f"{len(names)} {seats}"]
-    if profile.withdrawn:
-        out.append(" ".join(f"-{i + 1}" for i, c in enumerate(names) if c in profile.withdrawn))
-    tie = profile.metadata.get("blt_tie_order")
-    if tie:
-        out.append("[tie " + " ".join(str(names.index(c) + 1) for c in tie) + "]")
-    rows = [tuple(r) for r in profile.ballots.tolist()]
-    if profile.paper_order is not None:
-        lines: list[tuple[int, int]] = []
-        for k in profile.paper_order.tolist():
-            if lines and lines[-1][0] == k:
-                lines[-1] = (k, lines[-1][1] + 1)
-            else:
-                lines.append((k, 1))
-    else:
-        lines = [(k, int(w)) for k, w in enumerate(profile.weights.tolist()) if w > 0]
-    for k, weight in lines:
-        out.append(" ".join([str(weight), *_ballot_tokens(profile, rows[k], path), "0"]))
-    out.append("0")
-    try:
-        for c in profile.candidates:
-            out.append(_quoted(c.name) + (f" {_quoted(c.party)}" if c.party else ""))
-        if profile.title is not None:
-            out.append(_quoted(profile.title))
-    except ValueError as exc:
-        raise BallotFileError(path, f"cannot write BLT: {exc}") from None
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 def sniff(path: Path, head: bytes) -> bool:
