@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .analysis.compare import compare
 from .api import count, read_ballots, read_candidates, render
 from .ballots import Candidate, CandidateList, Profile
 from .count import Count, Decision, Round, TieDecision
@@ -47,6 +48,7 @@ __all__ = [
     "TieDecisionRequired",
     "TieRule",
     "__version__",
+    "compare",
     "count",
     "load_count",
     "read_ballots",
