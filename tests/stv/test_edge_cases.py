@@ -105,3 +105,16 @@ def test_places_are_checked() -> None:
         tallyroom.count(profile([(("A",), 1)]), "scottish-stv", {"places": 40}, seats=1)
     with pytest.raises(RuleConfigError, match="2 decimals"):
         tallyroom.count(profile([(("A",), 1)]), "ers97", {"places": 0}, seats=1)
+
+
+def test_irish_multiple_exclusion() -> None:
+    # Quota 11. C (2) and D (1) together have 3 < B's 8: both excluded in one count
+    # (Electoral Act 1992 s.122); their papers elect B.
+    p = profile([(("A",), 10), (("B",), 8), (("C", "B"), 2), (("D", "B"), 1)], "ABCD")
+    result = tallyroom.count(p, "irish-stv", seats=1)
+    assert sorted(d.candidate for d in result.rounds[0].excluded) == ["C", "D"]
+    assert result.rounds[1].action == "Exclusion of C, D"
+    assert result.rounds[1].tally["B"] == 11
+    assert result.elected == ("B",)
+    single = tallyroom.count(p, "irish-stv", {"multiple_exclusion": False}, seats=1)
+    assert [d.candidate for d in single.rounds[0].excluded] == ["D"]

@@ -18,14 +18,17 @@ rules 3-6 and standard accounts: see docs/methods/stv.md for what was verified).
   surpluses, it could neither elect a continuing candidate, nor lift the lowest
   above the next lowest, nor bring the lowest to a quarter of the quota;
 * largest surplus first; ties by the earliest count at which they differed, then lot;
-* s.122 exclusion of the lowest continuing candidate, all papers in one count;
-  ties by the earliest count at which they differed, then lot;
+* s.122 exclusion of the lowest continuing candidate, all papers in one count; or, in
+  one count, the two or more lowest whose votes together with the untransferred
+  surpluses are less than the next candidate's (multiple exclusion,
+  :attr:`IrishRules.multiple_exclusion`); ties by the earliest count at which they
+  differed, then lot;
 * s.124(1): continuing candidates equal to the vacancies are elected; s.124(2): with
   one vacancy, a candidate whose votes exceed all other continuing candidates' votes
   plus the untransferred surpluses is elected.
 
-Not implemented: the multiple exclusion of s.122 (one candidate per count), the
-s.124(1A) shortcut and s.124(3) counts done only to settle a quarter-quota.
+Not implemented: the quarter-quota limit on multiple exclusion, the s.124(1A)
+shortcut and s.124(3) counts done only to settle a quarter-quota.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class IrishRules:
 
     order: PaperOrder = PaperOrder.FILE
     defer_surpluses: bool = True
+    multiple_exclusion: bool = True
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT))
     )
@@ -150,22 +154,37 @@ class _Irish:
         return (f"surplus {surplus} of {piles.names[c]} from {where}: {transferable} "
                 f"transferable papers; papers moved: {moved}")
 
-    def exclude(self) -> str:
+    def lowest_group(self, surpluses: int) -> list[int]:
+        """s.122: the most lowest candidates (2 or more) whose votes plus the untransferred
+        surpluses are less than the next candidate's, leaving enough for the vacancies."""
+        t = self.piles.tally
+        cont = sorted(self.piles.continuing_indices(), key=lambda c: (t[c], c))
+        for k in range(len(cont) - self.vacancies(), 1, -1):
+            low, above = cont[:k], cont[k]
+            if t[low[-1]] < t[above] and sum(t[c] for c in low) + surpluses < t[above]:
+                return sorted(low)
+        return []
+
+    def exclude(self, surpluses: int) -> str:
         piles = self.piles
-        cont = piles.continuing_indices()
-        low = min(piles.tally[c] for c in cont)
-        tied = [c for c in cont if piles.tally[c] == low]
-        if len(tied) > 1:
-            tied = self.log.choose("exclusion", tied, Pick.LOWEST)
-        c = tied[0]
-        piles.continuing[c] = False
-        self.log.exclude(c, "lowest votes")
-        papers: Parcel = piles.all_papers(c)
-        dest, at = piles.destinations(papers)
-        move(piles, self.log, c, papers, dest, at)
-        piles.tally[c] = 0
-        piles.piles[c] = []
-        return f"Exclusion of {piles.names[c]}"
+        group = self.lowest_group(surpluses) if self.rules.multiple_exclusion else []
+        if not group:
+            cont = piles.continuing_indices()
+            low = min(piles.tally[c] for c in cont)
+            group = [c for c in cont if piles.tally[c] == low]
+            if len(group) > 1:
+                group = self.log.choose("exclusion", group, Pick.LOWEST)
+        for c in group:
+            piles.continuing[c] = False
+            self.log.exclude(c, "lowest votes" if len(group) == 1 else
+                             "excluded with the other lowest candidates (s.122)")
+        for c in group:
+            papers: Parcel = piles.all_papers(c)
+            dest, at = piles.destinations(papers)
+            move(piles, self.log, c, papers, dest, at)
+            piles.tally[c] = 0
+            piles.piles[c] = []
+        return "Exclusion of " + ", ".join(piles.names[c] for c in group)
 
     def run(self) -> None:
         self.open("First preferences")
@@ -196,7 +215,7 @@ class _Irish:
                 continue
             if pending:
                 self.log.note("surpluses deferred (s.121): they can change nothing")
-            self.open(self.exclude())
+            self.open(self.exclude(sum(t[c] - self.q for c in pending)))
 
 
 def count(profile: Profile, rules: IrishRules = IRISH, seats: int = 1) -> Count:
