@@ -101,10 +101,13 @@ def next_preferences(
 
     Returns ``(dest, at)``: ``dest`` is the candidate index, :data:`NO_FURTHER`
     or :data:`VOID`; ``at`` the position where it was found. Blank positions
-    and candidates no longer continuing are passed over; an overvote or an
-    uncertain mark makes the paper non-transferable at that point (SSI 2011/399
-    Sch 1 r.48(2); Electoral Law Act (NI) 1962 Sch 5 r.50(4); Electoral Act 1992
-    s.118).
+    and candidates no longer continuing are passed over. Papers with no next
+    available preference form the non-transferable parcel (SSI 2007/42 Sch 1
+    r.48(1)(b), SSI 2011/399 r.49(1)(b)); an overvote or an uncertain mark at the
+    next preference also makes the paper non-transferable at that point, as
+    Electoral Law Act (NI) 1962 Sch 5 r.50(4) and Electoral Act 1992 s.118 say
+    expressly (the Scottish definitions in art. 2 were not read: see
+    docs/methods/stv.md).
     """
     k = rows.shape[0]
     depth = ballots.shape[1]
