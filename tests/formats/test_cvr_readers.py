@@ -360,3 +360,43 @@ def test_overvote_label_is_an_overvote_code(tmp_path: Path) -> None:
     profile = tallyroom.read_ballots(path, format="generic-csv", first_vote_column_index=2)
     assert profile.overvote_groups == ((0, 1),)
     assert OVERVOTE not in profile.ballots
+
+
+def test_ess_empty_row_elements_are_papers_only_when_asked() -> None:
+    """The sheet ends with three empty <row> elements (a spreadsheet program's leftovers).
+    RCTab reads them as papers with no marks (its expected total is 19)."""
+    folder = SAMPLES / "ess"
+    expected = json.loads(
+        (folder / "first_round_determines_threshold_test_expected_detailed_report.json").read_text()
+    )
+    opts = dict(format="ess", first_vote_column_index=4, overvote_label="overvote",
+                skipped_rank_label="undervote", max_rankings=15)
+    path = folder / "first_round_determines_threshold_test_cvr.xlsx"
+    plain = tallyroom.read_ballots(path, **opts)
+    rctab = tallyroom.read_ballots(path, count_empty_rows=True, **opts)
+    assert plain.total == 16
+    assert rctab.total == int(expected["summary"]["totalNumBallots"]) == 19
+    assert rctab.metadata["empty_rows_read"] == 3
+    assert sum(w for codes, w in rctab.rows() if all(c == BLANK for c in codes)) == 3
+
+
+def test_ess_sheet_starting_in_column_b(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["B1"], ws["C1"], ws["D1"] = "Id", "1st", "2nd"
+    ws.append([None, 1, "Ash", "Birch"])
+    ws.append([None, 2, "", "Birch"])
+    ws.append([None, None, None, None])
+    ws.append([None, 4, "Birch", "undervote"])
+    path = tmp_path / "b.xlsx"
+    wb.save(path)
+    profile = tallyroom.read_ballots(
+        path, format="ess", first_vote_column_index=3, id_column_index=2,
+        skipped_rank_label="undervote", keep_order=True,
+    )
+    assert profile.metadata["ballot_ids"] == ("1", "2", "4")
+    assert [t for t, _ in profile.rankings()] == [("Ash", "Birch"), ("", "Birch"), ("Birch",)]
+    assert profile.metadata["empty_rows_skipped"] == 1

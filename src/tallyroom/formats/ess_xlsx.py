@@ -17,7 +17,11 @@ Layout (first worksheet; indices 1-based, as in RCTab's ``cvrFileSources``)::
   is no mark; ``overvote_label`` an overvote of unrecorded candidates; with an
   ``overvote_delimiter`` a cell ``A|B`` is an overvote of A and B; anything else
   names a candidate (name, code or alias), else it is an error naming the row.
-* A row with no value in any cell is not a paper and is skipped.
+* A row with no value in any cell is not a paper; how many were skipped is kept in
+  ``metadata["empty_rows_skipped"]``. RCTab instead reads every ``<row>`` element
+  of the sheet as a paper, even an empty one (e.g. left by a spreadsheet program):
+  ``count_empty_rows`` does the same (such papers have no marks; their number is in
+  ``metadata["empty_rows_read"]``); this costs one more pass over the sheet XML.
 
 Reading uses python-calamine (the ``xlsx`` extra), one sheet at a time, and groups
 identical rows (rank cells + strata) as it goes, so each distinct cell text and
@@ -26,8 +30,11 @@ each distinct row is interpreted once; memory grows with distinct rows.
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +43,7 @@ import numpy as np
 from ..ballots.profile import Profile
 from ..errors import BallotFileError
 from ..registry import FormatSpec
-from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector
+from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector, _opt_bool
 
 __all__ = ["read", "register_ballot_formats", "sniff"]
 
@@ -50,6 +57,7 @@ OPTIONS: dict[str, str] = {
     "batch_column_index": "1-based column of the batch",
     "max_rankings": "number of rank columns (RCTab maxRankingsAllowed; default: to the last column)",
     "contest_id": "not used by ES&S files (one contest per workbook); must be empty",
+    "count_empty_rows": "read every row element, even an empty one, as a paper (RCTab does)",
 }
 
 
@@ -86,15 +94,51 @@ def _open_sheet(path: Path) -> Any:
         raise BallotFileError(path, f"corrupt or unreadable .xlsx workbook: {exc}") from exc
 
 
+def _first_sheet_part(z: zipfile.ZipFile) -> str:
+    """The zip member holding the workbook's first worksheet."""
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    sheet = next(e for e in book.iter() if e.tag.endswith("}sheet") or e.tag == "sheet")
+    rid = next(v for k, v in sheet.attrib.items() if k.endswith("}id"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = next(e.attrib["Target"] for e in rels if e.attrib.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _row_elements(path: Path) -> set[int]:
+    """Numbers of the rows present as ``<row>`` elements in the first sheet (even empty)."""
+    found: set[int] = set()
+    pattern = re.compile(rb"<row\b([^>]*)>")
+    number = re.compile(rb'\br="(\d+)"')
+    last = 0
+    try:
+        with zipfile.ZipFile(path) as z, z.open(_first_sheet_part(z)) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(1 << 22)
+                buf = tail + chunk
+                cut = len(buf) if not chunk else buf.rfind(b"<")
+                for m in pattern.finditer(buf, 0, cut):
+                    r = number.search(m.group(1))
+                    last = int(r.group(1)) if r else last + 1
+                    found.add(last)
+                if not chunk:
+                    return found
+                tail = buf[cut:]
+    except (KeyError, StopIteration, ET.ParseError, zipfile.BadZipFile, OSError) as exc:
+        raise BallotFileError(path, f"corrupt or unreadable .xlsx workbook: {exc}") from exc
+
+
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
     """Read one ES&S CVR workbook into a :class:`Profile`."""
     opts = CvrOptions.parse(path, options, OPTIONS, "ess")
+    count_empty = _opt_bool(path, options, "count_empty_rows")
     if opts.first_vote_column is None:
         raise BallotFileError(path, "option first_vote_column_index is required for ES&S files")
     if opts.contest_id is not None:
         raise BallotFileError(path, "ES&S workbooks hold one contest: leave contest_id empty")
     sheet = _open_sheet(path)
-    width = int(sheet.width)
+    start_row, start_col = (int(v) for v in sheet.start)
+    width = start_col + int(sheet.width)
     first_col = opts.first_vote_column
     first_row = 1 if opts.first_vote_row is None else opts.first_vote_row
     for name, col in (
@@ -108,8 +152,10 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     end_col = width if opts.max_rankings is None else first_col + opts.max_rankings
     # RCTab reads max_rankings ranks even past the sheet's last column (as empty cells).
     padding: tuple[str, ...] = ("",) * max(0, end_col - width)
+    lead: list[str] = [""] * start_col
     id_col, p_col, b_col = opts.id_column, opts.precinct_column, opts.batch_column
     keep_order = opts.keep_order
+    present = _row_elements(path) if count_empty else None
 
     # Pass 1: group raw rows on (rank cells, precinct, batch).
     raw_index: dict[tuple[Any, ...], int] = {}
@@ -118,44 +164,57 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     raw_lines: list[int] = []
     order: list[int] = []
     ids: list[str] = []
+    empty_rows = 0
+
+    def paper(row: list[Any], line: int) -> None:
+        ranks = tuple(row[first_col:end_col]) + padding
+        key = (ranks, None if p_col is None else row[p_col], None if b_col is None else row[b_col])
+        k = raw_index.get(key)
+        if k is None:
+            k = len(raw_keys)
+            raw_index[key] = k
+            raw_keys.append(key)
+            raw_weights.append(1)
+            raw_lines.append(line)
+        else:
+            raw_weights[k] += 1
+        if id_col is not None:
+            ballot_id = row[id_col]
+            if ballot_id == "":
+                raise BallotFileError(path, "the paper has no id (id column is empty)", line=line)
+            if keep_order:
+                ids.append(_text(ballot_id))
+        elif keep_order:
+            ids.append(f"{path.name}-{len(order) + 1}")
+        if keep_order:
+            order.append(k)
+
+    line = start_row
     try:
-        rows = sheet.iter_rows()
-        line = 0
-        for row in rows:
+        for row in sheet.iter_rows():
             line += 1
             if line <= first_row:
                 continue
-            ranks = tuple(row[first_col:end_col]) + padding
-            key = (
-                ranks,
-                None if p_col is None else row[p_col],
-                None if b_col is None else row[b_col],
-            )
-            k = raw_index.get(key)
-            if k is None:
-                if not any(v != "" for v in row):
+            if start_col:
+                row = lead + row
+            if row[first_col] == "" and all(v == "" for v in row):
+                if present is None:
+                    empty_rows += 1  # not a paper
                     continue
-                k = len(raw_keys)
-                raw_index[key] = k
-                raw_keys.append(key)
-                raw_weights.append(1)
-                raw_lines.append(line)
-            else:
-                raw_weights[k] += 1
-            if id_col is not None:
-                ballot_id = row[id_col]
-                if ballot_id == "":
-                    raise BallotFileError(path, "the paper has no id (id column is empty)", line=line)
-                if keep_order:
-                    ids.append(_text(ballot_id))
-            elif keep_order:
-                ids.append(f"{path.name}-{len(order) + 1}")
-            if keep_order:
-                order.append(k)
+                if line not in present:
+                    continue  # no <row> element here at all
+                empty_rows += 1  # an empty <row> element: a paper with no marks (RCTab)
+            paper(row, line)
     except BallotFileError:
         raise
     except Exception as exc:
         raise BallotFileError(path, f"corrupt or unreadable worksheet: {exc}") from exc
+    if present is not None:
+        # Empty <row> elements after the last cell calamine reports (e.g. left by a
+        # spreadsheet program): RCTab reads each as a paper with no marks.
+        for number in sorted(n for n in present if n > max(line, first_row)):
+            empty_rows += 1
+            paper([""] * width, number)
 
     # Pass 2: interpret each distinct raw row once.
     book = CodeBook(path, opts)
@@ -171,7 +230,11 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             batch=None if b_col is None else _text(batch).strip(),
         )
     paper_order = remap[np.asarray(order, dtype=np.int64)].tolist() if keep_order else None
-    return collector.profile(book, [path], keep_order=keep_order, order=paper_order, ids=ids)
+    profile = collector.profile(book, [path], keep_order=keep_order, order=paper_order, ids=ids)
+    if empty_rows:
+        key = "empty_rows_read" if count_empty else "empty_rows_skipped"
+        profile = replace(profile, metadata={**profile.metadata, key: empty_rows})
+    return profile
 
 
 def sniff(path: Path, head: bytes) -> bool:
