@@ -117,7 +117,7 @@ def test_unknown_option(london_count: Count) -> None:
 
 
 def test_bundle_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tallyroom.reports import charts
+    from tallyroom.reports import vega_render as charts
 
     monkeypatch.setenv("TALLYROOM_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(charts, "_BUNDLE", [])
