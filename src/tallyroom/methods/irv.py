@@ -34,6 +34,8 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
+import numpy as np
+
 from ..ballots.profile import Profile
 from ..count import EXHAUSTED, FRACTIONS, Count, Decision, Round
 from ..errors import RuleConfigError
@@ -42,9 +44,10 @@ from ..registry import MethodSpec
 from ..ties import TieBreak, TieRule
 from ._common import make_count
 from .irv_engine import EXHAUSTED_KEY, RESIDUAL_KEY, Tabulation, tabulate
-from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
+from .irv_rules import Formality, IRVRules, OvervoteRule, Threshold, WinnerMode
 
 __all__ = [
+    "Formality",
     "IRVRules",
     "OvervoteRule",
     "Threshold",
@@ -62,6 +65,7 @@ UK_AV_2011 = IRVRules(
     ties=TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT)),
 )
 AUS_HOR = IRVRules(
+    formality=Formality.FULL,
     overvote_rule=OvervoteRule.EXHAUST_IMMEDIATELY,
     max_skipped_ranks=0,
     tiebreak_mode=TiebreakMode.TIE_RULES,
@@ -151,8 +155,49 @@ def count_passes(profile: Profile, rules: IRVRules, seats: int, **options: objec
     return passes
 
 
+INFORMAL = "informal: not every square numbered once (full preferential)"
+
+
+def full_preferential(profile: Profile, rules: IRVRules) -> Profile:
+    """Set aside informal papers; complete papers that leave only the last square blank.
+
+    Commonwealth Electoral Act 1918 s.268(1)(c) (every square numbered in sequence) and
+    s.268(2) (a paper with the last square blank is formal: that square is the last
+    preference). Excluded candidates have no square.
+    """
+    names = profile.candidates.names
+    squares = [i for i, n in enumerate(names) if n not in rules.excluded]
+    n = len(squares)
+    rows = profile.ballots
+    depth = max(profile.depth, n)
+    out = np.full((rows.shape[0], depth), -1, dtype=np.int32)
+    out[:, : profile.depth] = rows
+    keep = np.zeros(rows.shape[0], dtype=bool)
+    for r, row in enumerate(out.tolist()):
+        marks = [c for c in row if c != -1]
+        used = row[: len(marks)]
+        if used != marks or any(c < 0 for c in marks) or len(set(marks)) != len(marks):
+            continue  # a gap, an overvote or a repeated number
+        if not set(marks) <= set(squares) or len(marks) < n - 1:
+            continue
+        if len(marks) == n - 1:
+            out[r, n - 1] = next(c for c in squares if c not in marks)
+        keep[r] = True
+    informal = int(profile.weights[~keep].sum())
+    rejected = dict(profile.rejected)
+    if informal:
+        rejected[INFORMAL] = rejected.get(INFORMAL, 0) + informal
+    return Profile.from_rows(
+        profile.candidates, out[keep], profile.weights[keep],
+        overvote_groups=profile.overvote_groups, rejected=rejected, inputs=profile.inputs,
+        title=profile.title, seats=profile.seats,
+    )
+
+
 def count(profile: Profile, rules: IRVRules, seats: int = 1, method: str = "irv") -> Count:
     """Count ``profile`` by IRV under ``rules`` (see :class:`IRVRules`)."""
+    if rules.formality is Formality.FULL:
+        profile = full_preferential(profile, rules)
     if rules.winner_mode is WinnerMode.SINGLE_WINNER_MAJORITY and seats != 1:
         raise RuleConfigError(
             f"singleWinnerMajority elects one candidate, not {seats}; choose a multi-winner "

@@ -14,7 +14,21 @@ from ..errors import RuleConfigError
 from ..rctab.ties import TiebreakMode
 from ..ties import TieBreak, TieRule
 
-__all__ = ["IRVRules", "OvervoteRule", "Threshold", "WinnerMode"]
+__all__ = ["Formality", "IRVRules", "OvervoteRule", "Threshold", "WinnerMode"]
+
+
+class Formality(Enum):
+    """Which papers are formal (valid) at all.
+
+    * ``optional``: any paper is counted; defects exhaust it when reached (RCTab, UK 2011);
+    * ``full``: full preferential voting (Commonwealth Electoral Act 1918 s.240, s.268(1)(c)):
+      a paper must number every square 1, 2, 3, … once each; a paper numbering all but one
+      square is formal and the blank square counts as the last preference (s.268(2)
+      savings); any other paper is informal and set aside before the count.
+    """
+
+    OPTIONAL = "optional"
+    FULL = "full"
 
 
 class OvervoteRule(Enum):
@@ -81,6 +95,7 @@ class IRVRules:
     random_seed: int | None = None
     #: candidates excluded before counting (``excluded: true`` in RCTab), by name.
     excluded: tuple[str, ...] = ()
+    formality: Formality = Formality.OPTIONAL
     #: tie rules for ``tiebreak_mode = tieRules``; the officer's decisions for any mode.
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.PREVIOUS_ROUND, TieRule.LOT))
