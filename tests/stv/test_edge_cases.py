@@ -118,3 +118,23 @@ def test_irish_multiple_exclusion() -> None:
     assert result.elected == ("B",)
     single = tallyroom.count(p, "irish-stv", {"multiple_exclusion": False}, seats=1)
     assert [d.candidate for d in single.rounds[0].excluded] == ["D"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_rules_round_trip_and_saved_count_reloads(method: str) -> None:
+    from tallyroom.registry import get_method
+    from tallyroom.rules import rules_from_mapping, rules_to_mapping
+
+    spec = get_method(method)
+    preset = spec.default_rules
+    assert rules_from_mapping(spec.rules_class, rules_to_mapping(preset)) == preset
+    rules = {"threshold": 1} if method == "cambridge" else None
+    p = profile([(("A", "B"), 6), (("B", "C"), 4), (("C",), 3), (("B",), 2)])
+    result = tallyroom.count(p, method, rules, seats=2, tie_seed="t")
+    text = tallyroom.render(result, "json")
+    from tallyroom.reports.native_json import loads
+
+    assert isinstance(text, str)
+    again = loads(text)
+    assert again.elected == result.elected
+    assert [r.tally for r in again.rounds] == [r.tally for r in result.rounds]
