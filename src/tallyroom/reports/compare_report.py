@@ -8,17 +8,35 @@
   methods elect each candidate.
 
 All three are pure functions of the comparison; the same comparison gives the same bytes.
+
+For a single Condorcet count, the ``pairwise-html`` report renderer
+(:func:`pairwise_html`) shows the pairwise matrix of ``Count.extras["pairwise"]``,
+the Condorcet findings, the decisions the method took and its tie decisions.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from ..analysis.compare import Comparison, MethodResult, Support
+from ..count import Count
+from ..errors import ReportError
+from ..methods.condorcet.pairwise import PairwiseMatrix
+from ..numbers import format_exact
+from ..registry import ReportSpec
 from ._table import text_table
 
-__all__ = ["to_html", "to_json", "to_text", "winners_chart_svg"]
+__all__ = [
+    "pairwise_html",
+    "register_report_renderers",
+    "to_html",
+    "to_json",
+    "to_text",
+    "winners_chart_svg",
+]
 
 
 def to_json(comparison: Comparison) -> str:
@@ -98,8 +116,7 @@ td.win{background:#d6ecd2}td.lose{background:#f6d6d6}td.eq{background:#eee}
 """
 
 
-def _matrix_html(c: Comparison) -> str:
-    m = c.pairwise
+def _matrix_html(m: PairwiseMatrix) -> str:
     head = "".join(f"<th>{k + 1}</th>" for k in range(m.n))
     rows = []
     for i, name in enumerate(m.candidates):
@@ -162,7 +179,81 @@ def to_html(comparison: Comparison) -> str:
         f"{rows}</table>"
         f"<figure>{winners_chart_svg(c)}</figure>"
         f"<h2>Condorcet</h2><ul>{cond}</ul>"
-        f"<h2>Pairwise matrix</h2>{_matrix_html(c)}"
+        f"<h2>Pairwise matrix</h2>{_matrix_html(c.pairwise)}"
         f"{_margins_html(c)}"
         "</body></html>\n"
     )
+
+
+def pairwise_html(count: Count, options: Mapping[str, Any] | None = None) -> str:
+    """A page for one Condorcet count: matrix, Condorcet findings, decisions, ties."""
+    data = count.extras.get("pairwise")
+    title = html.escape(count.title or f"{count.method} count")
+    if not isinstance(data, Mapping):
+        # Every renderer renders every count (the web app offers them all): say plainly
+        # that this count has no matrix rather than fail.
+        return (
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>"
+            f"<p>No pairwise matrix: a {html.escape(count.method)} count does not compare the "
+            "candidates pair by pair. Count with schulze, ranked-pairs, copeland or minimax, "
+            "or run <code>tallyroom compare</code> on the ballots.</p></body></html>\n"
+        )
+    try:
+        m = PairwiseMatrix.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReportError(f"the count's pairwise matrix is malformed: {exc}") from exc
+    cond = count.extras.get("condorcet", {})
+    r1 = count.rounds[0]
+    first = "".join(
+        f"<tr><td>{html.escape(c)}</td><td class=\"n\">{format_exact(v)}</td></tr>"
+        for c, v in r1.tally.items()
+    )
+    log = html.escape("\n".join(r1.notes))
+    ties = "".join(
+        f"<li>{html.escape(t.kind)}: {html.escape(', '.join(t.tied))} → "
+        f"{html.escape(', '.join(t.chosen))} by {html.escape(t.rule)}: {html.escape(t.detail)}</li>"
+        for t in count.ties
+    )
+    elected = "".join(
+        f"<li><b>{html.escape(d.candidate)}</b>: {html.escape(d.reason)}</li>" for d in r1.elected
+    )
+    findings = "".join(
+        f"<li>{label}: {html.escape(str(value) if not isinstance(value, list) else ', '.join(value))}</li>"
+        for label, value in (
+            ("Condorcet winner", cond.get("winner") or "none"),
+            ("Condorcet loser", cond.get("loser") or "none"),
+            ("Smith set", cond.get("smith_set", [])),
+            ("Schwartz set", cond.get("schwartz_set", [])),
+        )
+    )
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{title}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{title}</h1><p>Method: {html.escape(count.method)}; {m.papers} papers, "
+        f"{m.no_preference} ranking no candidate above another.</p>"
+        f"<h2>Elected</h2><ul>{elected}</ul>"
+        f"<h2>Pairwise matrix</h2>{_matrix_html(m)}"
+        f"<h2>Condorcet</h2><ul>{findings}</ul>"
+        f"<h2>Round log (the method's decisions)</h2><pre>{log}</pre>"
+        + (f"<h2>Ties</h2><ul>{ties}</ul>" if ties else "")
+        + "<h2>First preferences (for reference)</h2>"
+        f"<table><tr><th>Candidate</th><th>Papers</th></tr>{first}</table>"
+        "</body></html>\n"
+    )
+
+
+def _render_pairwise(count: Count, options: Mapping[str, Any]) -> str:
+    return pairwise_html(count, options)
+
+
+def register_report_renderers() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            name="pairwise-html",
+            title="Pairwise matrix and decisions of a Condorcet count (HTML)",
+            extension=".html",
+            media_type="text/html",
+            render=_render_pairwise,
+        )
+    ]
