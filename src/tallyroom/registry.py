@@ -65,6 +65,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.reports.charts",
     "tallyroom.reports.csv_report",
     "tallyroom.reports.pdf",
+    "tallyroom.reports.compare_report",
 )
 
 
