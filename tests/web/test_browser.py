@@ -33,7 +33,7 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("TALLYROOM_REQUIRE_BROWSER"):
             pytest.fail(f"CI is set but {CHROMIUM} is missing: apt-get install -y chromium")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright

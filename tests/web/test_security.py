@@ -234,6 +234,7 @@ async def test_oversized_upload_is_refused_and_leaves_nothing(
         ("ballots.csv", b"first,second\nA,B\n", "image/png", 415, "content type 'image/png' not accepted"),
         ("ballots.csv", b"first,second,count\nA,B,many\n", "text/csv", 422, ""),
     ],
+    ids=["binary", "empty", "extension", "content-type", "bad-count"],
 )
 async def test_malformed_uploads_are_refused_with_a_clear_message(
     small_app: tuple[Any, httpx.AsyncClient], tmp_path: Path, name: str, data: bytes, ctype: str,
