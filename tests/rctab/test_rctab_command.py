@@ -147,3 +147,17 @@ def test_stop_counting_and_ask_then_rerun_with_the_decision(tmp_path: Path) -> N
         "--tie-decision", "George Gervin,Yinka Dare=Yinka Dare",
     ])
     assert out.exit_code == 0, out.output
+
+
+def test_corrupt_cdf_xml_names_the_file(tmp_path: Path) -> None:
+    config = _case(tmp_path, "nist_xml_cdf_2")
+    (config.parent / "nist_xml_cdf_2.xml").write_text("<CastVoteRecordReport><CVR>")
+    with pytest.raises(BallotFileError, match="nist_xml_cdf_2.xml"):
+        run_contest(load_config(config))
+
+
+def test_config_that_is_not_an_object_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "list_config.json"
+    config.write_text("[1, 2]")
+    with pytest.raises(BallotFileError, match="JSON object"):
+        load_config(config)
