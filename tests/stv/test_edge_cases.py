@@ -138,3 +138,29 @@ def test_rules_round_trip_and_saved_count_reloads(method: str) -> None:
     again = loads(text)
     assert again.elected == result.elected
     assert [r.tally for r in again.rounds] == [r.tally for r in result.rounds]
+
+
+def test_missing_preference_number() -> None:
+    # "A, (blank), C": NI r.50(4) - the numerical sequence is broken, so the paper stops
+    # at A; RCTab/Portland passes over the skipped ranking.
+    p = profile([(("A", None, "C"), 4), (("B",), 5), (("C",), 6)])
+    ni = tallyroom.count(p, "ni-stv", seats=1)
+    assert ni.rounds[1].action == "Exclusion of A: first preferences"
+    assert ni.rounds[0].transfers["A"] == {"exhausted": 4}
+    assert ni.rounds[1].exhausted == {"sequence of preferences broken": 4}
+    rctab = tallyroom.count(p, "wigm", seats=1)
+    assert rctab.rounds[0].transfers["A"] == {"C": 4}
+    assert rctab.elected == ("C",)
+    meek_skip = tallyroom.count(p, "meek-nz", seats=1)
+    meek_break = tallyroom.count(p, "meek-nz", {"skipped": "ends-paper"}, seats=1)
+    assert meek_skip.elected == ("C",) and meek_break.elected == ("C",)
+    assert meek_break.final_round.exhausted_total == 4
+
+
+def test_missing_first_preference_is_invalid_where_the_sequence_matters() -> None:
+    p = profile([((None, "A"), 2), (("A",), 3), (("B",), 2)])
+    ni = tallyroom.count(p, "ni-stv", seats=1)
+    assert ni.rejected == {"first preference not marked (sequence starts later)": 2}
+    assert ni.valid_papers == 5
+    rctab = tallyroom.count(p, "wigm", seats=1)
+    assert rctab.valid_papers == 7 and not rctab.rejected

@@ -43,6 +43,7 @@ from ._options import (
     LastExclusion,
     Quota,
     QuotaUpdate,
+    SkippedPreference,
     SurplusMethod,
     check_contest,
     quota_value,
@@ -74,6 +75,7 @@ class GregoryRules:
     quota_update: QuotaUpdate = QuotaUpdate.FIXED
     bulk_exclusion: BulkExclusion = BulkExclusion.NONE
     last_exclusion: LastExclusion = LastExclusion.TRANSFERRED
+    skipped: SkippedPreference = SkippedPreference.ENDS_PAPER
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT))
     )
@@ -92,7 +94,9 @@ class _Count:
         self.rules = rules
         self.seats = seats
         self.scale = 10**rules.places
-        self.piles = Piles(profile, self.scale)
+        self.piles = Piles(
+            profile, self.scale, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER
+        )
         self.valid, self.invalid = self.piles.start(profile)
         standing = self.piles.n - len(profile.withdrawn)
         check_contest(standing, seats, self.valid)

@@ -20,12 +20,14 @@ from ...count import EXHAUSTED, FRACTIONS, Count, Decision, Round, TieDecision
 from ...ties import Pick, TieBreak, TieBreaker
 from .._common import make_count
 
-__all__ = ["NON_TRANSFERABLE", "StageLog"]
+__all__ = ["BROKEN_SEQUENCE", "NON_TRANSFERABLE", "VOID_PREFERENCE", "StageLog"]
 
 #: Reason for papers with no further preference for a continuing candidate.
 NON_TRANSFERABLE = "no further preference"
 #: Reason for papers whose next mark is an overvote or uncertain.
 VOID_PREFERENCE = "next preference void (more than one or uncertain)"
+#: Reason for papers whose preference numbers skip before the next mark.
+BROKEN_SEQUENCE = "sequence of preferences broken"
 
 
 class StageLog:

@@ -23,6 +23,7 @@ __all__ = [
     "LastExclusion",
     "Quota",
     "QuotaUpdate",
+    "SkippedPreference",
     "SurplusMethod",
     "check_contest",
     "papers_in_order",
@@ -124,6 +125,17 @@ class LastExclusion(Enum):
     TRANSFERRED = "transferred"
     #: Not made: the continuing candidates are deemed elected at once (ERS97 5.5.1).
     NOT_MADE = "not-made"
+
+
+class SkippedPreference(Enum):
+    """A preference number missing before later ones (e.g. 1, 2, 4)."""
+
+    #: Passed over: the next marked preference counts (RCTab "skipped rankings";
+    #: c.54A s.9(a) for Cambridge).
+    SKIP = "skip"
+    #: The sequence is broken: the paper is non-transferable from there (NI r.50(4);
+    #: Electoral Act 1992 s.118 "consecutive"; a missing "1" invalidates the paper).
+    ENDS_PAPER = "ends-paper"
 
 
 def quota_value(kind: Quota, valid: Fraction, seats: int) -> Fraction:

@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ...ballots.marks import BLANK
 from ...ballots.profile import Profile
 
-__all__ = ["NO_FURTHER", "VOID", "Parcel", "Piles", "next_preferences"]
+__all__ = ["BROKEN", "NO_FURTHER", "VOID", "Parcel", "Piles", "next_preferences"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,6 +38,9 @@ IntArray = npt.NDArray[np.int64]
 NO_FURTHER = -1
 #: ``next_preferences`` result: the next mark is an overvote or uncertain (void).
 VOID = -2
+#: ``next_preferences`` result: a preference number is missing before the next mark
+#: (only when missing numbers break the sequence).
+BROKEN = -3
 
 
 @dataclass(slots=True)
@@ -96,6 +99,7 @@ def next_preferences(
     rows: IntArray,
     pos: IntArray,
     continuing: npt.NDArray[np.bool_],
+    gaps_break: bool = False,
 ) -> tuple[IntArray, IntArray]:
     """Next available preference of each paper after position ``pos``.
 
@@ -107,7 +111,9 @@ def next_preferences(
     next preference also makes the paper non-transferable at that point, as
     Electoral Law Act (NI) 1962 Sch 5 r.50(4) and Electoral Act 1992 s.118 say
     expressly (the Scottish definitions in art. 2 were not read: see
-    docs/methods/stv.md).
+    docs/methods/stv.md). With ``gaps_break``, a blank position followed by later
+    marks (a missing preference number) ends the paper's transfers there:
+    :data:`BROKEN` ("the numerical sequence is broken", NI r.50(4); s.118).
     """
     k = rows.shape[0]
     depth = ballots.shape[1]
@@ -116,20 +122,29 @@ def next_preferences(
     sub = ballots[rows]
     cand = sub >= 0
     is_cont = cand & continuing[np.where(cand, sub, 0)]
-    stop = is_cont | ((sub < 0) & (sub != BLANK))
+    blank = sub == BLANK
+    stop = is_cont | ((sub < 0) & ~blank)
+    if gaps_break:
+        marked_after = np.zeros_like(blank)
+        marked_after[:, :-1] = np.flip(
+            np.logical_or.accumulate(np.flip(~blank[:, 1:], axis=1), axis=1), axis=1
+        )
+        stop |= blank & marked_after
     stop &= np.arange(depth)[None, :] > pos[:, None]
     found = stop.any(axis=1)
     at = np.where(found, stop.argmax(axis=1), depth).astype(np.int64)
     code = sub[np.arange(k), np.minimum(at, depth - 1)].astype(np.int64)
-    dest = np.where(found, np.where(code >= 0, code, VOID), NO_FURTHER)
+    kind = np.where(code == BLANK, BROKEN, VOID)
+    dest = np.where(found, np.where(code >= 0, code, kind), NO_FURTHER)
     return dest, at
 
 
 class Piles:
     """The papers each candidate holds, their total in units, and who is continuing."""
 
-    def __init__(self, profile: Profile, scale: int) -> None:
+    def __init__(self, profile: Profile, scale: int, *, gaps_break: bool = False) -> None:
         self.ballots = profile.ballots
+        self.gaps_break = gaps_break
         self.names = profile.candidates.names
         self.n = len(self.names)
         self.scale = scale
@@ -157,10 +172,13 @@ class Piles:
             rows = np.arange(profile.n_distinct, dtype=np.int64)
             counts = profile.weights.astype(np.int64)
         start = np.full(rows.shape[0], -1, dtype=np.int64)
-        dest, at = next_preferences(self.ballots, rows, start, self.continuing)
+        dest, at = next_preferences(self.ballots, rows, start, self.continuing, self.gaps_break)
         invalid = {
             "no first preference": int(counts[dest == NO_FURTHER].sum()),
             "first preference void (more than one or uncertain)": int(counts[dest == VOID].sum()),
+            "first preference not marked (sequence starts later)": int(
+                counts[dest == BROKEN].sum()
+            ),
         }
         valid = dest >= 0
         self.distribute(
@@ -202,7 +220,9 @@ class Piles:
 
     def destinations(self, parcel: Parcel) -> tuple[IntArray, IntArray]:
         """Next available preference (for a continuing candidate) of each entry."""
-        return next_preferences(self.ballots, parcel.rows, parcel.pos, self.continuing)
+        return next_preferences(
+            self.ballots, parcel.rows, parcel.pos, self.continuing, self.gaps_break
+        )
 
     def all_papers(self, c: int) -> Parcel:
         """Every paper candidate ``c`` holds, in the order received."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
-from ._papers import NO_FURTHER, VOID, IntArray, Parcel, Piles
+from ._log import BROKEN_SEQUENCE, NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._papers import BROKEN, NO_FURTHER, VOID, IntArray, Parcel, Piles
 
 __all__ = ["elect_reached", "move"]
 
@@ -21,7 +21,9 @@ def move(piles: Piles, log: StageLog, source: int, parcel: Parcel, dest: IntArra
     for c, units in received.items():
         log.transfer(source, c, units)
     out = sum(received.values())
-    for code, reason in ((NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE)):
+    for code, reason in (
+            (NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE), (BROKEN, BROKEN_SEQUENCE)
+        ):
         mask = dest == code
         units = int((parcel.counts[mask] * parcel.values[mask]).sum())
         log.transfer(source, reason, units)

@@ -37,9 +37,9 @@ from ...count import FRACTIONS, Count
 from ...numbers import format_exact
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
-from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
-from ._options import check_contest
-from ._papers import NO_FURTHER, VOID, Parcel, Piles
+from ._log import BROKEN_SEQUENCE, NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._options import SkippedPreference, check_contest
+from ._papers import BROKEN, NO_FURTHER, VOID, Parcel, Piles
 from ._steps import elect_reached
 
 __all__ = ["AEC_SENATE", "SenateRules", "count", "register_counting_methods"]
@@ -55,6 +55,8 @@ class SenateRules:
 
     #: Apply s.273(17) (two continuing candidates for the last vacancy).
     last_two: bool = True
+    #: a missing preference number ends the paper's transfers (s.118 / s.268A)
+    skipped: SkippedPreference = SkippedPreference.ENDS_PAPER
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT))
     )
@@ -66,7 +68,9 @@ AEC_SENATE = SenateRules()
 class _Senate:
     def __init__(self, profile: Profile, rules: SenateRules, seats: int) -> None:
         self.rules, self.seats = rules, seats
-        self.piles = Piles(profile, 1)
+        self.piles = Piles(
+            profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER
+        )
         self.valid, self.invalid = self.piles.start(profile)
         check_contest(self.piles.n - len(profile.withdrawn), seats, self.valid)
         self.q = self.valid // (seats + 1) + 1  # s.273(8)
@@ -103,7 +107,9 @@ class _Senate:
             piles.tally[d] += votes
             log.transfer(source, d, votes)
             out += votes
-        for code, reason in ((NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE)):
+        for code, reason in (
+            (NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE), (BROKEN, BROKEN_SEQUENCE)
+        ):
             votes = math.floor(int(papers.counts[dest == code].sum()) * tv)
             log.transfer(source, reason, votes)
             out += votes

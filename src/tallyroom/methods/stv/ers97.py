@@ -48,6 +48,7 @@ from ._options import (
     LastExclusion,
     Quota,
     QuotaUpdate,
+    SkippedPreference,
     SurplusMethod,
 )
 
@@ -65,6 +66,7 @@ ERS97 = GregoryRules(
     quota_update=QuotaUpdate.UNTIL_FIRST_ELECTION,  # 5.4.8
     bulk_exclusion=BulkExclusion.ERS97,  # 5.2.5
     last_exclusion=LastExclusion.NOT_MADE,  # 5.5.1
+    skipped=SkippedPreference.ENDS_PAPER,  # 6.10, 6.12: next preference uncertain
     ties=TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT)),  # 5.2.3, 5.6.2
 )
 

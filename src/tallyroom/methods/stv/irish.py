@@ -43,7 +43,7 @@ from ...count import Count
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
 from ._log import StageLog
-from ._options import PaperOrder, check_contest, papers_in_order
+from ._options import PaperOrder, SkippedPreference, check_contest, papers_in_order
 from ._papers import Parcel, Piles
 from ._steps import elect_reached, move
 
@@ -63,6 +63,8 @@ class IrishRules:
     order: PaperOrder = PaperOrder.FILE
     defer_surpluses: bool = True
     multiple_exclusion: bool = True
+    #: a missing preference number ends the paper's transfers (s.118 / s.268A)
+    skipped: SkippedPreference = SkippedPreference.ENDS_PAPER
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT))
     )
@@ -74,7 +76,9 @@ IRISH = IrishRules()
 class _Irish:
     def __init__(self, profile: Profile, rules: IrishRules, seats: int) -> None:
         self.rules, self.seats = rules, seats
-        self.piles = Piles(profile, 1)
+        self.piles = Piles(
+            profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER
+        )
         self.valid, self.invalid = self.piles.start(
             profile, papers_in_order=papers_in_order(profile, rules.order)
         )

@@ -36,6 +36,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ...ballots.marks import BLANK
 from ...ballots.profile import Profile
 from ...count import Count
 from ...errors import RuleConfigError
@@ -43,7 +44,8 @@ from ...numbers import format_fixed
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
 from ._log import NON_TRANSFERABLE, StageLog
-from ._options import check_contest
+from ._options import SkippedPreference, check_contest
+from ._papers import next_preferences
 
 __all__ = ["MEEK_NZ", "MeekRules", "count", "register_counting_methods"]
 
@@ -60,6 +62,8 @@ class MeekRules:
 
     tolerance: Fraction = Fraction(1, 10000)
     max_iterations: int = 1000
+    #: A missing preference number: passed over (Sch 1A's treatment not verified).
+    skipped: SkippedPreference = SkippedPreference.SKIP
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT))
     )
@@ -75,17 +79,24 @@ MEEK_NZ = MeekRules()
 
 
 def _distribute(
-    ballots: np.ndarray, weights: np.ndarray, keep: np.ndarray, n: int
+    ballots: np.ndarray, weights: np.ndarray, keep: np.ndarray, n: int, gaps_break: bool
 ) -> tuple[list[int], int]:
     """One distribution of every paper (units of 10**-9): candidate totals, non-transferable."""
     rows = ballots.shape[0]
     rem = np.full(rows, SCALE, dtype=np.int64)
     tally = np.zeros(n, dtype=object)
     alive = np.ones(rows, dtype=bool)
+    blank = ballots == BLANK
+    gap = np.zeros_like(blank)
+    if gaps_break and ballots.shape[1] > 1:
+        later = np.flip(np.logical_or.accumulate(np.flip(~blank[:, 1:], axis=1), axis=1), axis=1)
+        gap[:, :-1] = blank[:, :-1] & later
     for j in range(ballots.shape[1]):
         code = ballots[:, j]
         is_cand = (code >= 0) & alive
-        void = (code < -1) & alive  # an overvote or uncertain mark: the rest is lost
+        # an overvote, an uncertain mark or (with gaps_break) a missing number: the rest
+        # of the paper is non-transferable
+        void = ((code < -1) | gap[:, j]) & alive
         alive &= ~void
         k = np.where(is_cand, keep[np.where(code >= 0, code, 0)], 0)
         give = np.minimum(-((-rem * k) // SCALE), rem)  # rounded up to 9 decimals
@@ -103,8 +114,11 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
     names = profile.candidates.names
     n = len(names)
     ballots = profile.ballots
-    first = ballots[:, 0] if profile.depth else np.full(profile.n_distinct, -1)
-    # Papers with no valid first mark are invalid (no first preference).
+    gaps_break = rules.skipped is SkippedPreference.ENDS_PAPER
+    # A paper is valid when its first mark (blanks passed over) is a single candidate.
+    rows = np.arange(profile.n_distinct, dtype=np.int64)
+    first, _ = next_preferences(ballots, rows, np.full(rows.shape[0], -1, dtype=np.int64),
+                                np.ones(n, dtype=bool), gaps_break)
     valid_rows = first >= 0
     withdrawn = [profile.candidates.index_of(x) for x in sorted(profile.withdrawn)]
     valid = int(profile.weights[valid_rows].sum())
@@ -130,7 +144,7 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
                 f"Meek count did not finish in {rules.max_iterations} iterations; "
                 "raise max_iterations"
             )
-        tally, nt = _distribute(b, w, keep, n)
+        tally, nt = _distribute(b, w, keep, n, gaps_break)
         q = (total - nt) // (seats + 1) + 1  # cl.5: truncated to 9 dp, plus 10**-9
         if previous is not None:
             _log_changes(log, previous, (tally, nt))

@@ -35,7 +35,14 @@ from ...count import Count
 from ...registry import MethodSpec
 from ...ties import TieBreak, TieRule
 from ._gregory import GregoryRules, count_gregory
-from ._options import Deferral, ExclusionTransfer, FinalSurplus, Quota, SurplusMethod
+from ._options import (
+    Deferral,
+    ExclusionTransfer,
+    FinalSurplus,
+    Quota,
+    SkippedPreference,
+    SurplusMethod,
+)
 
 __all__ = ["NORTHERN_IRELAND", "count", "register_counting_methods"]
 
@@ -47,6 +54,7 @@ NORTHERN_IRELAND = GregoryRules(
     deferral=Deferral.NI,  # r.49(10)
     exclusion=ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE,  # r.51(2)-(9)
     final_surplus=FinalSurplus.NOT_TRANSFERRED,  # r.52
+    skipped=SkippedPreference.ENDS_PAPER,  # r.50(4): "the numerical sequence is broken"
     ties=TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT)),  # r.50(3), r.51(13)
 )
 

@@ -27,7 +27,14 @@ from ...count import Count
 from ...registry import MethodSpec
 from ...ties import TieBreak, TieRule
 from ._gregory import GregoryRules, count_gregory
-from ._options import Deferral, ExclusionTransfer, FinalSurplus, Quota, SurplusMethod
+from ._options import (
+    Deferral,
+    ExclusionTransfer,
+    FinalSurplus,
+    Quota,
+    SkippedPreference,
+    SurplusMethod,
+)
 
 __all__ = ["SCOTTISH", "count", "register_counting_methods"]
 
@@ -39,6 +46,7 @@ SCOTTISH = GregoryRules(
     deferral=Deferral.NONE,  # r.50: every surplus before any exclusion
     exclusion=ExclusionTransfer.ONE_STAGE,  # r.51(2)-(3)
     final_surplus=FinalSurplus.NOT_TRANSFERRED,  # r.53
+    skipped=SkippedPreference.ENDS_PAPER,  # [inferred]: art. 2 definitions not read
     ties=TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT)),  # r.50(2), r.52
 )
 

@@ -17,6 +17,7 @@ round-by-round report:
 * when continuing candidates equal the seats left they are elected; a surplus
   still pending is then transferred in one more round (:attr:`FinalSurplus.TRANSFERRED`,
   as the official report's last round shows);
+* a skipped ranking is passed over (:attr:`SkippedPreference.SKIP`);
 * ties by lot (the county's draw: supply it with ``--tie-decision``).
 """
 
@@ -27,7 +28,14 @@ from ...count import Count
 from ...registry import MethodSpec
 from ...ties import TieBreak, TieRule
 from ._gregory import GregoryRules, count_gregory
-from ._options import Deferral, ExclusionTransfer, FinalSurplus, Quota, SurplusMethod
+from ._options import (
+    Deferral,
+    ExclusionTransfer,
+    FinalSurplus,
+    Quota,
+    SkippedPreference,
+    SurplusMethod,
+)
 
 __all__ = ["PORTLAND", "count", "register_counting_methods"]
 
@@ -39,6 +47,7 @@ PORTLAND = GregoryRules(
     deferral=Deferral.NONE,
     exclusion=ExclusionTransfer.ONE_STAGE,
     final_surplus=FinalSurplus.TRANSFERRED,
+    skipped=SkippedPreference.SKIP,  # RCTab: skipped rankings are passed over
     ties=TieBreak(steps=(TieRule.LOT,)),
 )
 
