@@ -20,10 +20,11 @@ Layout (see ``docs/formats.md``)::
 * Other columns named ``id``, ``ballot_id``, ``precinct``, ``batch``, ``ward`` are
   ignored; any other column is an error (name it in ``columns`` or remove it).
 
-Reading is vectorised with pyarrow: each preference column is dictionary-encoded
-and identical papers are grouped on a packed integer key, so memory grows with
-distinct rankings. On any parse error the file is re-scanned line by line to
-name the line and the problem.
+Reading is streamed and vectorised with pyarrow: the file is parsed in blocks,
+each block's preference columns are dictionary-encoded and its papers grouped
+on a packed integer key as they are read, so memory grows with distinct
+rankings, not with papers. On any parse error the file is re-scanned line by
+line to name the line and the problem.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +40,9 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ..ballots.candidates import Candidate, CandidateList
-from ..ballots.defects import parse_defect
+from ..ballots.grouping import StreamGrouper
 from ..ballots.marks import (
     BLANK,
     BLANK_TOKENS,
@@ -52,9 +53,10 @@ from ..ballots.marks import (
     overvote_code,
 )
 from ..ballots.profile import InputFile, Profile
-from ..errors import BallotFileError, RuleConfigError
+from ..errors import BallotFileError
 from ..registry import FormatSpec
 from ._common import check_options, open_binary, open_text, resolve_candidates
+from ._csv_blocks import FirstSeen, batches, encode_column, reject
 
 __all__ = ["read", "register_ballot_formats", "write"]
 
@@ -223,25 +225,6 @@ def _diagnose(path: Path, delimiter: str, width: int, fallback: str) -> BallotFi
     return BallotFileError(path, f"malformed CSV: {fallback}")
 
 
-def _read_table(path: Path, header: Sequence[str], delimiter: str) -> pa.Table:
-    names = [f"c{i}" for i in range(len(header))]
-    try:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise _diagnose(path, delimiter, len(header), str(exc).splitlines()[0]) from exc
-    except OSError as exc:
-        raise BallotFileError(path, f"cannot read: {exc}") from exc
-
-
 class _CodeBook:
     """Turns cell texts into mark codes, collecting candidates and overvote groups."""
 
@@ -291,17 +274,13 @@ class _CodeBook:
         return self.candidate(t, line)
 
 
-def _first_rows(indices: npt.NDArray[np.int32], n_values: int) -> npt.NDArray[np.int64]:
-    """For each dictionary value, the first row using it (n_rows if unused)."""
-    first = np.full(n_values, np.iinfo(np.int64).max, dtype=np.int64)
-    if indices.size:
-        values, where = np.unique(indices, return_index=True)
-        first[values] = where
-    return first
-
-
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
-    """Read a ranked-ballot CSV into a :class:`Profile`."""
+    """Read a ranked-ballot CSV into a :class:`Profile`.
+
+    The file is parsed in blocks; each block's preference columns are
+    dictionary-encoded (each distinct text coded once) and its papers grouped
+    at once, so memory grows with distinct rankings, not with papers.
+    """
     check_options(path, options, OPTIONS, "csv")
     delimiter = str(options.get("delimiter", ","))
     header = _read_header(path, delimiter)
@@ -313,100 +292,84 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             f"{len(rank_cols)} preference columns; this format allows at most {max_ranks}",
             line=1,
         )
-    table = _read_table(path, header, delimiter)
-    n = table.num_rows
-    if n == 0:
-        raise BallotFileError(path, "the file holds a header but no ballots")
     book = _CodeBook(
         path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter")
     )
-
-    # Weights.
-    if count_col is not None:
-        weights = _weights(path, table.column(count_col))
-    else:
-        weights = np.ones(n, dtype=np.int64)
-
-    # Rejected papers.
+    keep_order = bool(options.get("keep_order", False))
+    extra = [c for c in (count_col, rejected_col) if c is not None]
+    used = sorted(set(rank_cols) | set(extra))
+    at = {c: i for i, c in enumerate(used)}
+    grouper = StreamGrouper(keep_order)
+    first_seen = FirstSeen()
+    cache: dict[str, int] = {}
     rejected: dict[str, int] = {}
-    valid_mask = np.ones(n, dtype=bool)
-    if rejected_col is not None:
-        col = (
-            pc.utf8_trim_whitespace(table.column(rejected_col)).combine_chunks().dictionary_encode()
-        )
-        idx = col.indices.to_numpy(zero_copy_only=False)
-        firsts = _first_rows(idx, len(col.dictionary))
-        for k, value in enumerate(col.dictionary.to_pylist()):
-            if value == "" or firsts[k] == np.iinfo(np.int64).max:
-                continue
-            try:
-                defect = parse_defect(value)
-            except RuleConfigError as exc:
-                raise BallotFileError(path, exc.problems[0], line=int(firsts[k]) + 2) from None
-            hit = idx == k
-            rejected[defect.value] = rejected.get(defect.value, 0) + int(weights[hit].sum())
-            valid_mask &= ~hit
+    offset = 0
+    try:
+        for batch in batches(path, header, delimiter, used):
+            n = batch.num_rows
+            if count_col is not None:
+                weights = _weights(path, batch.column(at[count_col]), offset)
+            else:
+                weights = np.ones(n, dtype=np.int64)
+            rows = np.empty((n, len(rank_cols)), dtype=np.int32)
+            for j, c in enumerate(rank_cols):
+                rows[:, j] = encode_column(batch.column(at[c]), book, cache, offset)
+            if rejected_col is not None:
+                # Candidates are ordered by first appearance on any paper, void ones too.
+                first_seen.update(rows, offset, len(book.names))
+                valid = reject(path, batch.column(at[rejected_col]), weights, offset, rejected)
+                if not valid.all():
+                    rows, weights = rows[valid], weights[valid]
+                grouper.add(rows, weights)
+            else:
+                first_seen.update(grouper.add(rows, weights), offset, len(book.names))
+            offset += n
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise _diagnose(path, delimiter, len(header), str(exc).splitlines()[0]) from exc
+    except OSError as exc:
+        raise BallotFileError(path, f"cannot read: {exc}") from exc
+    if offset == 0:
+        raise BallotFileError(path, "the file holds a header but no ballots")
+    rows, weights, order = grouper.result()
 
-    # Preference columns: dictionary-encode, map each distinct text once.
-    rows = np.empty((n, len(rank_cols)), dtype=np.int32)
-    dict_codes: list[npt.NDArray[np.int32]] = []
-    encoded_indices: list[npt.NDArray[np.int32]] = []
-    for j, c in enumerate(rank_cols):
-        enc = pc.utf8_trim_whitespace(table.column(c)).combine_chunks().dictionary_encode()
-        idx = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        firsts = _first_rows(idx, len(enc.dictionary))
-        codes = np.array(
-            [book.code(v, int(firsts[k]) + 2) for k, v in enumerate(enc.dictionary.to_pylist())],
-            dtype=np.int32,
-        )
-        dict_codes.append(codes)
-        encoded_indices.append(idx)
-        rows[:, j] = codes[idx] if codes.size else BLANK
-    del table
-
-    candidates = _ordered_candidates(book, rows, options.get("candidates"))
+    candidates = _ordered_candidates(book, first_seen, options.get("candidates"))
     if candidates.names != tuple(book.names):
         remap = np.array([candidates.index_of(nm) for nm in book.names], dtype=np.int32)
         rows = np.where(rows >= 0, remap[np.clip(rows, 0, None)], rows).astype(np.int32)
         groups = {tuple(sorted(int(remap[i]) for i in g)): k for g, k in book.groups.items()}
     else:
         groups = dict(book.groups)
-    if not np.all(valid_mask):
-        rows = rows[valid_mask]
-        weights = weights[valid_mask]
     profile = Profile.from_rows(
         candidates,
         rows,
         weights,
-        keep_order=bool(options.get("keep_order", False)),
         overvote_groups=tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1])),
         rejected=rejected,
         inputs=(InputFile.of(path),),
     )
+    if order is not None:
+        # from_rows keeps the (already distinct) rows in order, dropping those of weight 0.
+        kept = np.cumsum(weights > 0) - 1
+        profile = replace(profile, paper_order=kept[order])
     return profile
 
 
-def _ordered_candidates(book: _CodeBook, rows: npt.NDArray[np.int32], given: Any) -> CandidateList:
+def _ordered_candidates(book: _CodeBook, seen: FirstSeen, given: Any) -> CandidateList:
     """The given candidate list, else candidates in order of first appearance (row, then rank)."""
     fixed = resolve_candidates(given)
     if fixed is not None:
         return fixed
     n_c = len(book.names)
-    first = np.full(n_c, np.iinfo(np.int64).max, dtype=np.int64)
-    flat = rows.ravel()
-    singles = flat >= 0
-    positions = np.nonzero(singles)[0]
-    if positions.size:
-        vals, where = np.unique(flat[singles], return_index=True)
-        first[vals] = positions[where]
+    last = np.iinfo(np.int64).max
+    first = [seen.first.get(i, last) for i in range(n_c)]
     for group, _ in book.groups.items():
         for member in group:
-            first[member] = min(first[member], np.iinfo(np.int64).max - 1)
-    order = sorted(range(n_c), key=lambda i: (int(first[i]), i))
+            first[member] = min(first[member], last - 1)
+    order = sorted(range(n_c), key=lambda i: (first[i], i))
     return CandidateList(Candidate(book.names[i]) for i in order)
 
 
-def _weights(path: Path, column: pa.ChunkedArray) -> npt.NDArray[np.int64]:
+def _weights(path: Path, column: pa.Array, offset: int = 0) -> npt.NDArray[np.int64]:
     text = pc.utf8_trim_whitespace(column)
     try:
         values = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
@@ -421,13 +384,15 @@ def _weights(path: Path, column: pa.ChunkedArray) -> npt.NDArray[np.int64]:
                 raise BallotFileError(
                     path,
                     f"ballot count {v!r} is {kind}: counts are whole numbers of papers",
-                    line=i + 2,
+                    line=offset + i + 2,
                 ) from None
         raise BallotFileError(path, "unreadable ballot counts") from None
     negative = np.nonzero(values < 0)[0]
     if negative.size:
         i = int(negative[0])
-        raise BallotFileError(path, f"negative ballot count {int(values[i])}", line=i + 2)
+        raise BallotFileError(
+            path, f"negative ballot count {int(values[i])}", line=offset + i + 2
+        )
     out: npt.NDArray[np.int64] = values.astype(np.int64)
     return out
 
