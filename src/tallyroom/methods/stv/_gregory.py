@@ -41,6 +41,7 @@ from ._options import (
     ExclusionTransfer,
     FinalSurplus,
     LastExclusion,
+    LastVacancy,
     Quota,
     QuotaUpdate,
     SkippedPreference,
@@ -75,6 +76,7 @@ class GregoryRules:
     quota_update: QuotaUpdate = QuotaUpdate.FIXED
     bulk_exclusion: BulkExclusion = BulkExclusion.NONE
     last_exclusion: LastExclusion = LastExclusion.TRANSFERRED
+    last_vacancy: LastVacancy = LastVacancy.NONE
     skipped: SkippedPreference = SkippedPreference.ENDS_PAPER
     ties: TieBreak = field(
         default_factory=lambda: TieBreak(steps=(TieRule.BACKWARD_COUNTBACK, TieRule.LOT))
@@ -252,7 +254,10 @@ class _Count:
         total = sum(tally[c] - self.q for c in pending)
         gap = cont[1] - cont[0]
         if self.rules.deferral is Deferral.NI:
-            return total < gap
+            # r.49(10)(a) the two lowest; (b) two or more lowest and the candidate above.
+            return total < gap or any(
+                total < cont[k] - sum(cont[:k]) for k in range(2, len(cont))
+            )
         if total <= gap:  # ERS97 5.2.2(a)
             return True
         group = self.bulk_group(total)  # ERS97 5.2.2(b)
@@ -280,11 +285,27 @@ class _Count:
                 return low
         return []
 
+    def ni_group(self, untransferred: int) -> list[int]:
+        """NI r.51(12): the two or more lowest whose votes plus the untransferred surpluses
+        are less than the next lowest candidate's (the largest such group that leaves
+        enough candidates for the vacancies)."""
+        tally = self.piles.tally
+        cont = sorted(self.piles.continuing_indices(), key=lambda c: (tally[c], c))
+        for k in range(len(cont) - self.vacancies(), 1, -1):
+            low, above = cont[:k], cont[k]
+            if sum(tally[c] for c in low) + untransferred < tally[above]:
+                return low
+        return []
+
     def choose_exclusion(self) -> list[int]:
         piles = self.piles
+        deferred = sum(piles.tally[c] - self.q for c in self.pending_surpluses())
         if self.rules.bulk_exclusion is BulkExclusion.ERS97:
-            deferred = sum(piles.tally[c] - self.q for c in self.pending_surpluses())
             group = self.bulk_group(deferred)
+            if group:
+                return group
+        if self.rules.bulk_exclusion is BulkExclusion.NI:
+            group = self.ni_group(deferred)
             if group:
                 return group
         cont = piles.continuing_indices()
@@ -354,6 +375,8 @@ class _Count:
                 # SSI 2011/399 r.53; NI r.52; ERS97 5.5.1; RCTab.
                 self.elect_rest(cont, "continuing candidates equal the vacancies")
                 return
+            if self.last_vacancy(cont):
+                return
             if self.batches:
                 action = self.transfer_batch()
                 self.open(action)
@@ -383,6 +406,22 @@ class _Count:
             action = self.transfer_batch()
             self.open(action)
             self.elect_reached()
+
+    def last_vacancy(self, cont: list[int]) -> bool:
+        """NI r.52(2)-(3): one vacancy, and a candidate with at least all the others' votes
+        plus the untransferred surpluses: elected, no further transfer."""
+        if self.rules.last_vacancy is LastVacancy.NONE or self.vacancies() != 1:
+            return False
+        tally = self.piles.tally
+        top = max(cont, key=lambda c: (tally[c], -c))
+        rest = sum(tally[c] for c in cont if c != top)
+        rest += sum(tally[c] - self.q for c in self.pending_surpluses())
+        if tally[top] < rest or sum(tally[c] == tally[top] for c in cont) > 1:
+            return False
+        self.piles.continuing[top] = False
+        self.log.elect(top, "at least the votes of the other continuing candidates plus the "
+                            "untransferred surpluses (r.52(2))")
+        return True
 
     def largest(self, pending: list[int]) -> int:
         """r.50: largest surplus first; equal surpluses by the tie rules (countback, lot)."""

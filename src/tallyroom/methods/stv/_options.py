@@ -21,6 +21,7 @@ __all__ = [
     "FinalSurplus",
     "PaperOrder",
     "LastExclusion",
+    "LastVacancy",
     "Quota",
     "QuotaUpdate",
     "SkippedPreference",
@@ -116,6 +117,19 @@ class BulkExclusion(Enum):
     #: As many of the lowest as possible, if enough remain for the places and their votes
     #: plus the deferred surpluses do not exceed the next candidate's (ERS97 5.2.5).
     ERS97 = "ers97"
+    #: The two or more lowest whose votes plus the untransferred surpluses are less than
+    #: the next lowest candidate's, in one operation (NI r.51(12)).
+    NI = "ni"
+
+
+class LastVacancy(Enum):
+    """A shortcut for the last vacancy."""
+
+    #: None: exclusions continue until continuing candidates equal the vacancies.
+    NONE = "none"
+    #: One vacancy left: a continuing candidate with at least the votes of all the other
+    #: continuing candidates plus the untransferred surpluses is elected (NI r.52(2)).
+    AT_LEAST_THE_REST = "at-least-the-rest"
 
 
 class LastExclusion(Enum):

@@ -13,8 +13,10 @@ rules 50-51 from a transcript: see docs/methods/stv.md).
   paper was received; r.49(5) if the transferable papers' value does not exceed the
   surplus they move at their present value; r.50(2)(c) the difference is
   non-transferable (logged here as loss to fractions);
-* r.49(10) surpluses are deferred while their total is less than the difference
-  between the two lowest continuing candidates (:attr:`Deferral.NI`);
+* r.49(10) surpluses are not transferred while their total is less than (a) the
+  difference between the two lowest continuing candidates, or (b) the difference
+  between the total of the two or more lowest and the candidate next above them
+  (:attr:`Deferral.NI`);
 * r.50 largest surplus first; ties: more votes at the earliest stage at which they
   differed, then lot (forward countback);
 * r.51(2)-(9) exclusion: the first-preference papers first, then the transferred
@@ -22,10 +24,18 @@ rules 50-51 from a transcript: see docs/methods/stv.md).
   each sub-parcel is its own stage and elections are checked after it
   (:attr:`ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE`); r.51(13) ties: lowest
   at the earliest stage at which they differed, then lot;
-* r.52 continuing candidates equal to the vacancies are deemed elected.
+* r.51(12) where the two or more lowest candidates' votes plus the untransferred
+  surpluses are less than the next lowest candidate's, they are excluded in one
+  operation (:attr:`BulkExclusion.NI`);
+* r.52(1) continuing candidates equal to the vacancies are deemed elected; r.52(2)
+  with one vacancy left, a candidate with at least the votes of all the other
+  continuing candidates plus the untransferred surpluses is deemed elected
+  (:attr:`LastVacancy.AT_LEAST_THE_REST`); r.52(3) no further transfer.
 
-Not implemented: the optional bulk exclusion of r.51(12) (one candidate is
-excluded at a time, which r.51(12) permits but does not require).
+Not implemented: r.48(3) (at a single-vacancy election nobody is deemed elected
+until the exclusion procedure of r.51(1)-(3) has been followed) and r.49(11) (no
+surplus transfers at a single-vacancy election); with one seat the count ends as
+soon as a candidate reaches the quota, so r.49(11) changes nothing.
 """
 
 from __future__ import annotations
@@ -36,9 +46,11 @@ from ...registry import MethodSpec
 from ...ties import TieBreak, TieRule
 from ._gregory import GregoryRules, count_gregory
 from ._options import (
+    BulkExclusion,
     Deferral,
     ExclusionTransfer,
     FinalSurplus,
+    LastVacancy,
     Quota,
     SkippedPreference,
     SurplusMethod,
@@ -53,7 +65,9 @@ NORTHERN_IRELAND = GregoryRules(
     surplus=SurplusMethod.LAST_PARCEL,  # r.49(1)-(2),(4),(7)
     deferral=Deferral.NI,  # r.49(10)
     exclusion=ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE,  # r.51(2)-(9)
-    final_surplus=FinalSurplus.NOT_TRANSFERRED,  # r.52
+    final_surplus=FinalSurplus.NOT_TRANSFERRED,  # r.52(3)
+    bulk_exclusion=BulkExclusion.NI,  # r.51(12)
+    last_vacancy=LastVacancy.AT_LEAST_THE_REST,  # r.52(2)
     skipped=SkippedPreference.ENDS_PAPER,  # r.50(4): "the numerical sequence is broken"
     ties=TieBreak(steps=(TieRule.FORWARD_COUNTBACK, TieRule.LOT)),  # r.50(3), r.51(13)
 )
