@@ -400,3 +400,13 @@ def test_ess_sheet_starting_in_column_b(tmp_path: Path) -> None:
     assert profile.metadata["ballot_ids"] == ("1", "2", "4")
     assert [t for t, _ in profile.rankings()] == [("Ash", "Birch"), ("", "Birch"), ("Birch",)]
     assert profile.metadata["empty_rows_skipped"] == 1
+
+
+def test_dominion_precinct_from_the_portion_when_records_name_none() -> None:
+    folder = SAMPLES / "dominion_alaska_2024" / "partial_cvr"
+    manifest = json.loads((folder / "PrecinctPortionManifest.json").read_text())["List"]
+    precincts = {p["Id"]: p["Description"]
+                 for p in json.loads((folder / "PrecinctManifest.json").read_text())["List"]}
+    profile = tallyroom.read_ballots(folder, contest_id="7", undeclared_write_in_label="476")
+    allowed = {precincts[p["PrecinctId"]] for p in manifest if p.get("PrecinctId") in precincts}
+    assert set(profile.metadata["precinct_names"]) <= allowed

@@ -24,8 +24,10 @@ The folder holds ``ContestManifest.json``, ``CandidateManifest.json``,
   candidate's code or alias (or its manifest name must be a candidate's name);
   the id equal to ``undeclared_write_in_label`` is the undeclared write-in.
   Every id must belong to the contest in the candidate manifest.
-* Strata: precinct = the precinct portion's ``Description`` (else the precinct's),
-  batch = ``BatchId``; paper id ``<TabulatorId>-<BatchId>-<RecordId>``.
+* Strata: precinct = the ``Description`` in ``PrecinctManifest.json`` of the record's
+  ``PrecinctId``, or else of its precinct portion's ``PrecinctId``; without a precinct
+  manifest the papers have no precinct (as in RCTab, which cannot tabulate such data by
+  precinct). Batch = ``BatchId``; paper id ``<TabulatorId>-<BatchId>-<RecordId>``.
 """
 
 from __future__ import annotations
@@ -104,10 +106,12 @@ def _contest_candidates(
     return str(contests[contest]["Description"]), names
 
 
-def _places(folder: Path) -> tuple[dict[int, str], dict[int, str]]:
-    portions = {int(p["Id"]): str(p["Description"]) for p in _manifest(
-        folder / "PrecinctPortionManifest.json"
-    )}
+def _places(folder: Path) -> tuple[dict[int, int | None], dict[int, str]]:
+    """Precinct portions (id -> their precinct's id) and precincts (id -> name)."""
+    portions: dict[int, int | None] = {}
+    for p in _manifest(folder / "PrecinctPortionManifest.json"):
+        pid = p.get("PrecinctId")
+        portions[int(p["Id"])] = None if pid is None else int(pid)
     precinct_file = folder / "PrecinctManifest.json"
     precincts = (
         {int(p["Id"]): str(p["Description"]) for p in _manifest(precinct_file)}
@@ -211,7 +215,7 @@ def _session(
     book: CodeBook,
     collector: PaperCollector,
     opts: CvrOptions,
-    portions: Mapping[int, str],
+    portions: Mapping[int, int | None],
     precincts: Mapping[int, str],
     invalid: int,
 ) -> str | None:
@@ -224,20 +228,20 @@ def _session(
     where = f"record {number} (TabulatorId {session.get('TabulatorId')}, RecordId " \
             f"{session.get('RecordId')})"
     portion = record.get("PrecinctPortionId")
+    if portion is not None and int(portion) not in portions:
+        raise BallotFileError(
+            export, f"{where}: PrecinctPortionId {portion} is not in the manifest", line=number
+        )
+    pid = record.get("PrecinctId")
+    if pid is None and portion is not None:
+        pid = portions[int(portion)]  # the portion's precinct
     precinct: str | None = None
-    if portion is not None:
-        if int(portion) not in portions:
+    if pid is not None and precincts:
+        if int(pid) not in precincts:
             raise BallotFileError(
-                export, f"{where}: PrecinctPortionId {portion} is not in the manifest", line=number
+                export, f"{where}: PrecinctId {pid} is not in PrecinctManifest.json", line=number
             )
-        precinct = portions[int(portion)]
-    elif record.get("PrecinctId") is not None:
-        pid = int(record["PrecinctId"])
-        if pid not in precincts:
-            raise BallotFileError(
-                export, f"{where}: PrecinctId {pid} is not in the manifest", line=number
-            )
-        precinct = precincts[pid]
+        precinct = precincts[int(pid)]
     cards = record["Cards"] if "Cards" in record else [record]
     ballot_id = f"{session.get('TabulatorId')}-{session.get('BatchId')}-{session.get('RecordId')}"
     batch = None if session.get("BatchId") is None else str(session["BatchId"])
