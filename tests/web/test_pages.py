@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -92,3 +93,53 @@ async def test_api_reference_is_served_without_a_cdn(anon: httpx.AsyncClient) ->
     assert "script-src 'self'" in r.headers["content-security-policy"]
     css = await anon.get("/static/app.css")
     assert css.status_code == 200 and "font" in css.text
+
+
+async def _wait_for_job(client: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
+    import anyio
+
+    for _ in range(600):
+        job: dict[str, Any] = (await client.get(f"/api/jobs/{job_id}")).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        await anyio.sleep(0.1)
+    raise AssertionError("the background count did not finish")
+
+
+async def test_count_from_the_page_runs_in_the_background_with_stages(admin: httpx.AsyncClient) -> None:
+    contest = await make_contest(admin)
+    assert (await upload(admin, contest["id"], london_matrix())).status_code == 201
+    sync = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
+    token = await _form_client(admin)
+    r = await admin.post(f"/contests/{contest['id']}/counts", data={"csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = await _wait_for_job(admin, job_id)
+    assert job["state"] == "done", job
+    stages = [s["stage"] for s in job["stages"]]
+    assert stages[0].startswith("checking stored file 1 of 1 (first_second_choice_matrix.csv)")
+    assert "reading 1 ballot file (15,315 bytes)" in stages
+    assert any(s.startswith("counting 2,531,357 papers") for s in stages)
+    assert stages[-2:] == ["storing the count", "done"]
+    r = await admin.get(f"/jobs/{job_id}")
+    assert r.status_code == 303 and r.headers["location"] == f"/counts/{job['count_id']}"
+    background = (await admin.get(f"/api/counts/{job['count_id']}")).json()
+    assert background["result_sha256"] == sync["result_sha256"]
+
+
+async def test_background_count_through_the_api_and_its_errors(admin: httpx.AsyncClient) -> None:
+    contest = await make_contest(admin)
+    assert (await upload(admin, contest["id"], london_matrix())).status_code == 201
+    r = await admin.post(f"/api/contests/{contest['id']}/counts", params={"wait": "false"}, json={})
+    assert r.status_code == 202 and r.json()["state"] in ("queued", "running", "done")
+    job = await _wait_for_job(admin, r.json()["id"])
+    assert job["state"] == "done" and job["count_id"]
+    r = await admin.post(
+        f"/api/contests/{contest['id']}/counts", params={"wait": "false"}, json={"rules": {"no_such_rule": 1}}
+    )
+    job = await _wait_for_job(admin, r.json()["id"])
+    assert job["state"] == "failed" and job["count_id"] is None
+    assert job["error"]["status"] == 422 and "no_such_rule" in job["error"]["message"]
+    page = await admin.get(f"/jobs/{job['id']}")
+    assert page.status_code == 422 and "no_such_rule" in page.text
+    assert (await admin.get("/api/jobs/nope")).status_code == 404

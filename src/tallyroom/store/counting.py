@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .blobs import BlobStore
 
 __all__ = [
     "CountSpec",
+    "Progress",
     "StoredInput",
     "allowed_extensions",
     "candidates_from_json",
@@ -182,22 +183,36 @@ def read_candidates_bytes(data: bytes, display: str) -> CandidateList:
             raise _remap(exc, {str(path): display}) from None
 
 
-def compute(blobs: BlobStore, inputs: Sequence[StoredInput], spec: CountSpec) -> tuple[Count, str]:
+#: Called with a short description of each stage of a count ("reading 3 ballot files", …).
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """The default :data:`Progress`: report nothing."""
+
+
+def compute(
+    blobs: BlobStore, inputs: Sequence[StoredInput], spec: CountSpec, progress: Progress = _quiet
+) -> tuple[Count, str]:
     """Count the stored inputs under ``spec``: the :class:`Count` and its native JSON text."""
     if not inputs:
         raise RuleConfigError("this contest has no ballot files yet; upload at least one")
     with tempfile.TemporaryDirectory(prefix="tallyroom-count-") as tmp:
         paths = []
         for k, item in enumerate(inputs, start=1):
+            progress(f"checking stored file {k} of {len(inputs)} ({item.filename}) against its SHA-256")
             path = Path(tmp) / f"input-{k:03d}{item.extension}"
             path.write_bytes(blobs.read(item.sha256))
             paths.append(path)
+        size = sum(p.stat().st_size for p in paths)
+        progress(f"reading {len(paths)} ballot file{'s' if len(paths) != 1 else ''} ({size:,} bytes)")
         profile = _read(
             paths, [i.filename for i in inputs], ballot_format=spec.ballot_format,
             candidates=spec.candidate_list(),
         )
     if spec.title:
         profile = replace(profile, title=spec.title)
+    progress(f"counting {profile.total:,} papers ({profile.n_distinct:,} distinct) under {spec.method}")
     result = api.count(
         profile, spec.method, dict(spec.rules) or None, seats=spec.seats, tie_seed=spec.tie_seed,
         tie_decisions=spec.tie_decisions,

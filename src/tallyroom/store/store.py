@@ -27,7 +27,7 @@ from ..ballots.candidates import Candidate
 from ..errors import StorageError
 from .accounts import check_password_strength, hash_password, new_token, verify_password
 from .blobs import BlobStore
-from .counting import CountSpec, StoredInput, candidates_to_json, compute
+from .counting import CountSpec, Progress, StoredInput, candidates_to_json, compute
 from .migrate import upgrade
 from .models import (
     AuditEvent,
@@ -342,8 +342,13 @@ class Store:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return CountSpec(**values)
 
-    def run_count(self, contest_id: int, *, actor: str, **overrides: Any) -> CountRecord:
-        """Count the contest's files as they are now, under its rules; store the new count."""
+    def run_count(
+        self, contest_id: int, *, actor: str, progress: Progress | None = None, **overrides: Any
+    ) -> CountRecord:
+        """Count the contest's files as they are now, under its rules; store the new count.
+
+        ``progress`` (optional) is told each stage as it starts.
+        """
         contest = self.contest(contest_id)
         if contest is None:
             raise StorageError(f"no contest with id {contest_id}")
@@ -352,7 +357,9 @@ class Store:
             StoredInput(filename=u.filename, sha256=u.sha256, extension=u.extension, format=u.format)
             for u in self.uploads(contest_id)
         ]
-        result, text = compute(self.blobs, inputs, spec)
+        report = progress or (lambda stage: None)
+        result, text = compute(self.blobs, inputs, spec, report)
+        report("storing the count")
         with self.session() as s:
             rec = CountRecord(
                 contest_id=contest_id, spec_json=spec.to_json(),

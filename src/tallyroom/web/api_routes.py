@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ..ballots.candidates import Candidate, CandidateList
@@ -251,16 +252,37 @@ def list_counts(request: Request, contest_id: int, user: Reader) -> list[dict[st
     return [actions.count_dict(r) for r in store.counts(contest_id)]
 
 
-@router.post("/contests/{contest_id}/counts", status_code=201)
-def run_count(request: Request, contest_id: int, body: CountIn, user: Admin) -> dict[str, Any]:
-    """Count the contest's ballot files now. Always a new, immutable count."""
+@router.post("/contests/{contest_id}/counts", status_code=201, response_model=None)
+def run_count(
+    request: Request, contest_id: int, body: CountIn, user: Admin, wait: bool = True,
+) -> dict[str, Any] | JSONResponse:
+    """Count the contest's ballot files now. Always a new, immutable count.
+
+    With ``wait=false`` the count runs in the background: the answer (202) is a job
+    to follow at ``GET /api/jobs/{id}``, which names the count when it is done.
+    """
     store = _store(request)
     actions.get_contest(store, contest_id)
-    rec = store.run_count(
-        contest_id, actor=user.username, method=body.method, seats=body.seats, rules=body.rules,
-        tie_seed=body.tie_seed, tie_decisions=tuple(body.tie_decisions) or None,
-    )
+    overrides: dict[str, Any] = {
+        "method": body.method, "seats": body.seats, "rules": body.rules, "tie_seed": body.tie_seed,
+        "tie_decisions": tuple(body.tie_decisions) or None,
+    }
+    if not wait:
+        job = request.app.state.jobs.start(contest_id, actor=user.username, **overrides)
+        return JSONResponse(job.to_dict(), status_code=202)
+    rec = store.run_count(contest_id, actor=user.username, **overrides)
     return actions.count_dict(rec, with_result=True)
+
+
+@router.get("/jobs/{job_id}")
+def get_job(request: Request, job_id: str, user: Reader) -> dict[str, Any]:
+    """A background count: its state (queued, running, done, failed), stages and times,
+    and the count's id when done (or the error, as any other error is reported)."""
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise NotFound(f"no count in progress with id {job_id}")
+    d: dict[str, Any] = job.to_dict()
+    return d
 
 
 @router.get("/counts/{count_id}")

@@ -25,6 +25,7 @@ from .. import __version__
 from ..errors import TallyroomError
 from ..store import Store
 from .errors import SignInRequired, WebError, problem_of
+from .jobs import JobRunner
 from .security import COOKIE, SessionCodec, read_visitor
 from .views import grouped
 
@@ -91,9 +92,12 @@ def create_app(
     cfg = settings or WebSettings()
     secret = secret_key or os.environ.get("TALLYROOM_SECRET_KEY") or store.secret_key()
 
+    jobs = JobRunner(store)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        jobs.shutdown()
         store.close()
 
     app = FastAPI(
@@ -110,6 +114,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = store
+    app.state.jobs = jobs
     app.state.settings = cfg
     app.state.codec = SessionCodec(secret, cfg.session_hours * 3600)
     templates = Jinja2Templates(directory=str(HERE / "templates"))

@@ -271,15 +271,26 @@ def count(
 ) -> Response:
     store = _store(request)
     actions.get_contest(store, contest_id)
-    decisions = tuple(d.strip() for d in tie_decisions.splitlines() if d.strip())
-    try:
-        rec = store.run_count(
-            contest_id, actor=user.username, tie_seed=tie_seed.strip() or None, tie_decisions=decisions or None
-        )
-    except TallyroomError as exc:
-        status, body = problem_of(exc)
+    if not store.uploads(contest_id):
+        status, body = problem_of(RuleConfigError("this contest has no ballot files yet; upload at least one"))
         return _contest_page(request, contest_id, status=status, count_error=body)
-    return _see_other(f"/counts/{rec.id}")
+    decisions = tuple(d.strip() for d in tie_decisions.splitlines() if d.strip())
+    job = request.app.state.jobs.start(
+        contest_id, actor=user.username, tie_seed=tie_seed.strip() or None, tie_decisions=decisions or None
+    )
+    return _see_other(f"/jobs/{job.id}")
+
+
+@router.get("/jobs/{job_id}", response_model=None)
+def job_page(request: Request, job_id: str, user: Reader) -> Response:
+    """How a count started from the contest page is getting on; its results when done."""
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise NotFound(f"no count in progress with id {job_id} (it may have finished long ago)")
+    if job.state == "done":
+        return _see_other(f"/counts/{job.count_id}")
+    c = actions.get_contest(_store(request), job.contest_id)
+    return page(request, "job.html", status=job.status if job.state == "failed" else 200, job=job.to_dict(), contest=c)
 
 
 def _results(request: Request, rec: Any, template: str, *, public: bool, **context: Any) -> HTMLResponse:

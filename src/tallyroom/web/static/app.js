@@ -31,3 +31,30 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// A count running in the background: follow its stages, then open the result.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.querySelector("[data-job]");
+  if (!box || !document.getElementById("job-stage")) { return; }
+  var id = box.getAttribute("data-job");
+  function poll() {
+    fetch("/api/jobs/" + encodeURIComponent(id), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        if (job.state === "done") { window.location.assign("/counts/" + job.count_id); return; }
+        if (job.state === "failed") { window.location.reload(); return; }
+        document.getElementById("job-stage").textContent = job.stage;
+        document.getElementById("job-elapsed").textContent = job.elapsed_seconds;
+        var list = document.getElementById("job-stages");
+        list.textContent = "";
+        job.stages.forEach(function (s) {
+          var li = document.createElement("li");
+          li.textContent = s.stage + " (" + s.seconds + " s)";
+          list.appendChild(li);
+        });
+        window.setTimeout(poll, 700);
+      })
+      .catch(function () { window.setTimeout(poll, 2000); });
+  }
+  window.setTimeout(poll, 300);
+});
