@@ -16,9 +16,10 @@ Senate Counting) Act 2021). See docs/methods/stv.md.
   (first-preference papers at 1), each group a separate count; a candidate who reaches
   the quota is elected and receives nothing further; no bulk exclusion (13A), which
   the 2021 Act confines to manual counts;
-* s.273(20),(22),(31A) ties (exclusion, order of election and of surpluses): the last
-  count at which the tied candidates had different numbers of votes (backward
-  countback), then lot;
+* s.273(31),(31A) exclusion ties: the last count at which the tied candidates had
+  different numbers of votes (backward countback, narrowing pairwise), then lot;
+  s.273(22) order of surpluses: the last count at which *each* of them had a
+  different number of votes, then lot;
 * s.273(17) last vacancy with two continuing candidates and nothing pending: the one
   with more votes is elected (equality: lot); s.273(18) continuing candidates equal to
   the unfilled vacancies are elected.
@@ -33,10 +34,10 @@ from fractions import Fraction
 import numpy as np
 
 from ...ballots.profile import Profile
-from ...count import FRACTIONS, Count
+from ...count import FRACTIONS, Count, TieDecision
 from ...numbers import format_exact
 from ...registry import MethodSpec
-from ...ties import Pick, TieBreak, TieRule
+from ...ties import Pick, TieBreak, TieBreaker, TieRule
 from ._log import BROKEN_SEQUENCE, NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
 from ._options import SkippedPreference, check_contest
 from ._papers import BROKEN, NO_FURTHER, VOID, Parcel, Piles
@@ -115,6 +116,29 @@ class _Senate:
             out += votes
         return out
 
+    def all_differ(self, kind: str, tied: list[int]) -> int:
+        """s.273(20),(22): the one with most votes at the last count at which *each* of the
+        tied candidates had a different number of votes; otherwise by lot."""
+        names = [self.piles.names[c] for c in tied]
+        for k in range(len(self.log.history) - 2, -1, -1):
+            votes = [self.log.history[k].get(n, Fraction(0)) for n in names]
+            if len(set(votes)) == len(votes):
+                best = max(range(len(tied)), key=lambda i: votes[i])
+                self.log.tie(TieDecision(
+                    kind=kind, tied=tuple(names), chosen=(names[best],),
+                    rule="countback",
+                    detail=f"s.273(22): count {k + 1}, the last at which each differed: "
+                    + ", ".join(f"{n} {format_exact(v)}" for n, v in zip(names, votes,
+                                                                         strict=True)),
+                ))
+                return tied[best]
+        lot = TieBreak(steps=(TieRule.LOT,), seed=self.rules.ties.seed,
+                       decisions=self.rules.ties.decisions)
+        chosen, record = TieBreaker(lot, self.piles.names).choose(
+            kind=kind, round_no=self.log.stage, tied=names, pick=Pick.HIGHEST)
+        self.log.tie(record)
+        return self.piles.names.index(chosen[0])
+
     def surplus(self, c: int) -> str:
         papers = self.piles.all_papers(c)
         surplus = self.piles.tally[c] - self.q
@@ -183,7 +207,7 @@ class _Senate:
                 top = max(t[c] for c in pending)
                 tied = [c for c in pending if t[c] == top]
                 if len(tied) > 1:
-                    tied = self.log.choose("surplus order", tied, Pick.HIGHEST)  # s.273(22)
+                    tied = [self.all_differ("surplus order", tied)]  # s.273(22)
                 note = self.surplus(tied[0])
                 self.open(f"Surplus of {self.piles.names[tied[0]]}", (note,))
                 continue
