@@ -264,7 +264,7 @@ def test_blank_rows_survive(tmp_path: Path) -> None:
 
 
 _VALID = '3 2\n-3\n[tie 1 2 3]\n4 1 2 0\n(x) 2 2=3 - 1 0\n1 3 0\n0\n"A"\n"B" "P"\n"C"\n"Title"\n'
-_TOKENS = ["0", "1", "2", "3", "4", "-1", "-", "=", "1=2", "(id)", "[tie 1]", "[nick a b c]", '"Q"', "#", ",", "x", "\n", " ", "1.5", '""']
+_TOKENS = ["0", "1", "2", "3", "4", "-1", "-", "=", "1=2", "(id)", "[tie 1]", "[nick a b c]", '"Q"', "#", ",", "x", "\n", " ", "1.5", '""', "²", "٣", "1_0"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -63,7 +63,7 @@ OPTIONS = {
 BRACKET_OPTIONS = ("withdrawn", "tie", "nick", "droop", "undeclared")
 
 _ALT_NAME = re.compile(r"^#\s*ALTERNATIVE NAME\s+(\d+)\s*:\s*(.*?)\s*$")
-_HEADER = re.compile(r"^\s*(\d+)\s+(\d+)\s*,?\s*$")
+_HEADER = re.compile(r"^\s*([0-9]+)\s+([0-9]+)\s*,?\s*$")
 _QUOTED = re.compile(r'\s*"((?:[^"]|"")*)"\s*')
 
 
@@ -75,6 +75,11 @@ class _Ballots:
     weights: list[int] = field(default_factory=list)
     ids: list[str | None] = field(default_factory=list)
     groups: dict[tuple[int, ...], int] = field(default_factory=dict)
+
+
+def _is_number(token: str) -> bool:
+    """A whole number written in ASCII digits (``str.isdigit`` also accepts ``²``)."""
+    return token.isascii() and token.isdigit()
 
 
 def _strip_comment(line: str) -> str:
@@ -142,7 +147,7 @@ class _Reader:
         """0-based index of a candidate token (a number 1..n or a nickname)."""
         if token in self.nicknames:
             return self.nicknames[token]
-        if not token.isdigit():
+        if not _is_number(token):
             raise self.fail(f"{token!r} is not a candidate number (1..{n})", lineno)
         k = int(token)
         if not 1 <= k <= n:
@@ -163,7 +168,7 @@ class _Reader:
                 self.option(body, n, lineno, withdrawn, meta)
                 continue
             tokens = body.split()
-            if tokens and all(t.startswith("-") and t[1:].isdigit() for t in tokens):
+            if tokens and all(t.startswith("-") and _is_number(t[1:]) for t in tokens):
                 for t in tokens:
                     withdrawn.add(self.candidate_number(t[1:], n, lineno))
                 continue
@@ -246,7 +251,7 @@ class _Reader:
             ballot_id = tokens[0][1:-1]
             tokens = tokens[1:]
         weight_text = tokens[0]
-        if not weight_text.isdigit():
+        if not _is_number(weight_text):
             raise self.fail(
                 f"ballot weight {weight_text!r} is not a whole number "
                 "(tallyroom reads whole-paper weights only)",
@@ -255,8 +260,16 @@ class _Reader:
         weight = int(weight_text)
         if weight == 0:
             raise self.fail("a ballot line with weight 0 (only the end-of-ballots line is '0')", lineno)
-        row: list[int] = []
-        for token in tokens[1:-1]:
+        body = tokens[1:-1]
+        if not self.nicknames and all(map(_is_number, body)):
+            row = [int(t) - 1 for t in body]  # the usual case: plain candidate numbers
+            if not row or (min(row) >= 0 and max(row) < n):
+                out.rows.append(row)
+                out.weights.append(weight)
+                out.ids.append(ballot_id)
+                return
+        row = []
+        for token in body:
             if token == "-":
                 row.append(BLANK)
             elif "=" in token:
