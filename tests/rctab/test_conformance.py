@@ -43,15 +43,8 @@ KNOWN_FAILURES: dict[str, str] = {
     "conversions_from_dominion": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
     "conversions_from_ess": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
 }
-#: Cases the CDF export cannot match (ballot ids come from the CVR reader).
-CDF_ID_CASES = {
-    "aliases_cdf_json",
-    "test_set_0_skipped_first_choice", "test_set_1_exhaust_at_overvote",
-    "test_set_2_overvote_skip_to_next", "test_set_3_skipped_choice_exhaust",
-    "test_set_4_skipped_choice_next", "test_set_6_duplicate_exhaust",
-    "test_set_7_duplicate_skip_to_next", "test_set_8_multi_cdf",
-    "test_set_multi_winner_fractional_threshold", "test_set_multi_winner_whole_threshold",
-}
+#: Cases whose CDF export is compared separately (see test_cdf_export_with_aliases).
+CDF_ALIAS_CASES = {"aliases_cdf_json"}
 
 #: case -> (error class, message pattern) for configs RCTab refuses to tabulate.
 EXPECTED_ERRORS: dict[str, tuple[type[Exception], str]] = {
@@ -61,14 +54,10 @@ EXPECTED_ERRORS: dict[str, tuple[type[Exception], str]] = {
     "invalid_sources_test": (RuleConfigError, "filePath is required"),
     "max_ranking_enforcement": (CountError, "beyond maxRankingsAllowed"),
     "sample_interactive_tiebreak": (TieDecisionRequired, "--tie-decision"),
+    "tabulate_by_precinct_without_precincts": (RuleConfigError, "don't list precincts"),
 }
 #: Cases where RCTab stops with an error but tallyroom does not (yet), with the reason.
-ERROR_NOT_RAISED = {
-    "tabulate_by_precinct_without_precincts": (
-        "the Dominion reader falls back to precinct portions when PrecinctManifest.json is "
-        "missing, so tabulate-by-precinct finds precincts where RCTab finds none"
-    ),
-}
+ERROR_NOT_RAISED: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -176,11 +165,11 @@ def test_case_matches_rctab(case: str, tree: Path, tmp_path: Path) -> None:
             pytest.fail(f"{exp.name}: conversion output (not produced by a tabulation)")
         ours = _our_name(case, exp)
         assert ours is not None, f"no tallyroom output corresponds to {exp.name}"
-        if ours.startswith("cvr_cdf") and case in CDF_ID_CASES:
-            continue  # compared without ids in test_cdf_export_without_ids
+        if ours.startswith("cvr_cdf") and case in CDF_ALIAS_CASES:
+            continue  # see test_cdf_export_with_aliases
         _compare(exp, out / ours)
         compared += 1
-    assert compared or case in CDF_ID_CASES
+    assert compared
 
 
 CDF_ALIASES = (
@@ -189,32 +178,17 @@ CDF_ALIASES = (
 )
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CDF_ALIASES))
-        if c == "aliases_cdf_json" else c
-        for c in sorted(CDF_ID_CASES)
-    ],
-)
-def test_cdf_export_without_ids(case: str, tree: Path, tmp_path: Path) -> None:
-    """CDF exports of CDF inputs: RCTab names papers '<file>(<n>)', the CDF reader by record id;
-    everything but the ids must match."""
+@pytest.mark.xfail(strict=True, reason=CDF_ALIASES)
+@pytest.mark.parametrize("case", sorted(CDF_ALIAS_CASES))
+def test_cdf_export_with_aliases(case: str, tree: Path, tmp_path: Path) -> None:
+    """The CDF export of a contest whose CVRs spell candidates by aliases."""
     folder = tree / case
     result = run_contest(load_config(_config(folder)))
     write_outputs(result, tmp_path)
     exp = next(folder.glob("*_expected_cdf_cvr.json"))
 
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items()
-                    if k not in ("@id", "BallotPrePrintedId", "CurrentSnapshotId", "GeneratedDate")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    want = strip(json.loads(exp.read_text(encoding="utf-8")))
-    got = strip(json.loads((tmp_path / "cvr_cdf.json").read_text(encoding="utf-8")))
+    want = _norm(json.loads(exp.read_text(encoding="utf-8")))
+    got = _norm(json.loads((tmp_path / "cvr_cdf.json").read_text(encoding="utf-8")))
     assert got == want
 
 

@@ -123,8 +123,16 @@ def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
     n_rounds = len(tab.rounds)
     cvrs = []
     row_rankings: dict[int, list[tuple[str, list[int]]]] = {}
+    sources = result.paper_sources
+    within: dict[int, int] = {}
     for paper, row in enumerate(order.tolist()):
-        sid = _sanitize(str(ids[paper]))
+        raw_id = str(ids[paper])
+        if sources and config.sources[sources[paper]].provider == "cdf":
+            # RCTab's CDF reader names each record "<file name>(<n>)", n counting from 1
+            k = sources[paper]
+            within[k] = within.get(k, 0) + 1
+            raw_id = f"{config.sources[k].path.name}({within[k]})"
+        sid = _sanitize(raw_id)
         if row not in row_rankings:
             row_rankings[row] = _rankings(result, row)
         rankings = row_rankings[row]
