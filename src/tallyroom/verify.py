@@ -237,9 +237,11 @@ def _declared_figure(raw: Any) -> Decimal | None:
         return Decimal(raw)
     if isinstance(raw, str):
         try:
-            return Decimal(raw.strip())
+            value = Decimal(raw.strip())
         except ArithmeticError:
             raise RuleConfigError(f"{raw!r} is not a vote figure") from None
+        if value.is_finite():
+            return value
     raise RuleConfigError(f"{raw!r} is not a vote figure")
 
 

@@ -195,6 +195,13 @@ def test_more_seats_than_candidates(tmp_path: Path) -> None:
     assert check.status is Status.ERROR  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("bad", ["NaN", "12.3.4", True, [1]])
+def test_bad_declared_figure_is_an_error(tmp_path: Path, bad: object) -> None:
+    check = _one(_results(tmp_path, _contest(candidates=[{"name": "A", "stage_totals": [bad]}])))
+    assert check.status is Status.ERROR  # type: ignore[attr-defined]
+    assert "is not a vote figure" in check.reason  # type: ignore[attr-defined]
+
+
 def test_seats_differing_from_the_ballot_file(tmp_path: Path) -> None:
     check = _one(_results(tmp_path, _contest(seats=1, elected=["A"], candidates=[])))
     assert check.status is Status.MISMATCHED  # type: ignore[attr-defined]
