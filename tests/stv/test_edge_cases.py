@@ -169,9 +169,10 @@ def test_missing_first_preference_is_invalid_where_the_sequence_matters() -> Non
 def test_senate_equal_surpluses_use_the_last_count_where_all_differed() -> None:
     # 3 seats, quota 100 // 4 + 1 = 26. C's exclusion lifts A (25) and B (22) to 30 each;
     # at count 1, the last count at which each differed, A was ahead: A's surplus first.
-    p = profile([(("A",), 25), (("B",), 22), (("C", "A"), 5), (("C", "B"), 8), (("D",), 20),
-                 (("E",), 20)], "ABCDE")
+    p = profile([(("A",), 25), (("B",), 22), (("C", "A"), 5), (("C", "B"), 8), (("D",), 21),
+                 (("E",), 19)], "ABCDE")
     result = tallyroom.count(p, "aec-senate", seats=3)
     (tie,) = [t for t in result.ties if t.kind == "surplus order"]
     assert tie.chosen == ("A",) and "s.273(22): count 1" in tie.detail
     assert result.rounds[2].action == "Surplus of A"
+    assert result.elected == ("A", "B", "D")
