@@ -318,6 +318,10 @@ def _check_contest(
         result = run_count(profile, method, seats=seats, tie_seed=tie_seed)
     except TallyroomError as exc:
         return ContestCheck(name, Status.ERROR, str(exc))
+    except Exception as exc:  # a bug in a reader or rule set: report it, check the other contests
+        return ContestCheck(
+            name, Status.ERROR, f"internal error ({type(exc).__name__}: {exc}); please report it"
+        )
     notes: list[str] = []
     if seats is not None and profile.seats is not None and seats != profile.seats:
         notes.append(f"the ballot file says {profile.seats} seats, the declaration {seats}")

@@ -202,6 +202,28 @@ def test_bad_declared_figure_is_an_error(tmp_path: Path, bad: object) -> None:
     assert "is not a vote figure" in check.reason  # type: ignore[attr-defined]
 
 
+def test_a_crashing_count_is_reported_and_the_rest_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tallyroom.api
+
+    real = tallyroom.api.count
+
+    def flaky(profile: object, method: str, *args: object, **kw: object) -> object:
+        if kw.get("seats") == 2:  # only the first contest
+            raise ValueError("boom")
+        return real(profile, method, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tallyroom.api, "count", flaky)
+    path = _results(tmp_path, _contest())
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["contests"].append({**_contest(), "name": "Other", "seats": 1, "elected": ["A"], "candidates": []})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = verify(path)
+    assert [c.status for c in result.contests] == [Status.ERROR, Status.MISMATCHED]
+    assert result.contests[0].reason == "internal error (ValueError: boom); please report it"
+
+
 def test_seats_differing_from_the_ballot_file(tmp_path: Path) -> None:
     check = _one(_results(tmp_path, _contest(seats=1, elected=["A"], candidates=[])))
     assert check.status is Status.MISMATCHED  # type: ignore[attr-defined]
