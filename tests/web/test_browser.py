@@ -54,6 +54,26 @@ def _sign_in(page: Any, base: str) -> None:
     page.wait_for_url(base + "/")
 
 
+_A11Y = """() => {
+  const problems = [];
+  if (document.documentElement.lang !== "en") problems.push("no lang");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
+  for (const el of document.querySelectorAll("input, select, textarea, progress")) {
+    if (el.type === "hidden") continue;
+    if (!(el.labels && el.labels.length) && !el.getAttribute("aria-label")) problems.push("unlabelled " + (el.id || el.name));
+  }
+  for (const img of document.querySelectorAll("img")) if (!img.alt) problems.push("img without alt " + img.src);
+  for (const b of document.querySelectorAll("button, a")) if (!b.textContent.trim()) problems.push("unnamed " + b.outerHTML);
+  if (!document.querySelector("main")) problems.push("no main landmark");
+  return problems;
+}"""
+
+
+def _accessible(page: Any) -> None:
+    """Basic checks on every page: language, one heading, labelled controls, alt text, names."""
+    assert page.evaluate(_A11Y) == [], page.url
+
+
 def _no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1, f"page is {width}px wide on a phone"
@@ -71,6 +91,7 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
     page.get_by_label("Date of poll (optional)").fill("2021-05-06")
     page.get_by_role("button", name="Create election").click()
     page.get_by_role("link", name="New contest", exact=True).click()
+    _accessible(page)
     page.get_by_label("Title of the contest").fill("Mayor of London")
     page.get_by_label("Counting method and rules").select_option("sv")
     page.get_by_label("Seats").fill("1")
@@ -80,6 +101,7 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
     contest_url = page.url
     assert page.get_by_text("20 listed").is_visible()
     _no_sideways_scroll(page)
+    _accessible(page)
 
     # a bad upload: the file and the line of the error are shown, nothing is stored
     bad = tmp_path / "bad_table.csv"
@@ -106,6 +128,7 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
     for figure in ("1,013,721", "893,051", "1,206,034", "977,601"):
         assert figure in rounds, figure
     _no_sideways_scroll(page)
+    _accessible(page)
 
     # the PDF declaration
     link = page.locator("a[data-report='declaration-pdf']")
@@ -132,6 +155,7 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
     assert "1,206,034" in public.locator("#rounds").inner_text()
     assert public.get_by_role("link", name="Sign in").is_visible()
     assert public.locator("form").count() == 0
+    _accessible(public)
     public.goto(contest_url)
     assert "/login" in public.url  # the admin page is not public
     anon.close()
