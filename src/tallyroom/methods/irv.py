@@ -80,14 +80,6 @@ STV_US = IRVRules(
 )
 
 
-def _reason(rules: IRVRules, seats: int, elected: bool, multi: bool) -> str:
-    if elected:
-        if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
-            return "every remaining candidate is above the percentage threshold"
-        return "reached the threshold" if not multi else "reached the threshold (or filled a seat)"
-    return "fewest votes (or below a cut-off)"
-
-
 def to_count(
     profile: Profile, rules: IRVRules, seats: int, tab: Tabulation, method: str = "irv"
 ) -> Count:
@@ -114,11 +106,10 @@ def to_count(
                 tally={names[c]: Fraction(rec.tally[c]) for c in sorted(rec.tally)},
                 threshold=Fraction(rec.threshold),
                 elected=tuple(
-                    Decision(names[c], _reason(rules, seats, True, seats > 1)) for c in rec.elected
+                    Decision(names[c], rec.reasons.get(c, "elected")) for c in rec.elected
                 ),
                 excluded=tuple(
-                    Decision(names[c], _reason(rules, seats, False, seats > 1))
-                    for c in rec.eliminated
+                    Decision(names[c], rec.reasons.get(c, "eliminated")) for c in rec.eliminated
                 ),
                 transfers=transfers,
                 exhausted={k: Fraction(v) for k, v in rec.inactive.items() if v != 0},

@@ -79,6 +79,8 @@ class EngineRound:
     locked_scaled: bool = False
     ties: list[TieDecision] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: why each candidate was elected or eliminated this round
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -81,6 +81,8 @@ def _identify_winners(t: _Tabulator, rec: EngineRound) -> list[int]:
     groups = _by_value(tally)
     if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
         if all(v > rec.threshold for v in tally.values()):
+            for c in tally:
+                rec.reasons[c] = "every remaining candidate is above the percentage threshold"
             return list(tally)
         return []
     selected: list[int] = []
@@ -88,10 +90,15 @@ def _identify_winners(t: _Tabulator, rec: EngineRound) -> list[int]:
     if unfilled > 0:
         if len(tally) <= unfilled:
             selected = list(tally)
+            why = "no more continuing candidates than seats to fill"
         elif rules.first_round_determines_threshold and len(tally) - 1 == t.seats:
             selected = list(groups[-1][1])
+            why = "most votes in the penultimate round (first round determines the threshold)"
         elif rules.winner_mode is not WinnerMode.BOTTOMS_UP:
             selected = [c for v, cs in groups if v >= rec.threshold for c in cs if not t.uwi[c]]
+            why = "reached the threshold"
+        for c in selected:
+            rec.reasons[c] = why
     multiple = len(selected) > 1 and (
         rules.winner_mode is WinnerMode.MULTI_WINNER_ONE_PER_ROUND
         or rules.first_round_determines_threshold
@@ -111,6 +118,10 @@ def _identify_winners(t: _Tabulator, rec: EngineRound) -> list[int]:
         selected = list(cands)
         if len(selected) > 1:
             selected = [_break_tie(t, rec, selected, top, winner=True)]
+        rec.reasons[selected[0]] = (
+            "most votes of the two remaining candidates" if none_two_left
+            else "most votes among the candidates at the threshold (one winner per round)"
+        )
     return selected
 
 
@@ -145,7 +156,8 @@ def _eliminate(t: _Tabulator, rec: EngineRound) -> list[int]:
     groups = _by_value(tally)
     out = [c for c, v in tally.items() if t.uwi[c] and v > 0]
     if out:
-        rec.notes.append("undeclared write-ins are eliminated first")
+        for c in out:
+            rec.reasons[c] = "undeclared write-ins are eliminated first"
         return out
     if rules.minimum_vote_threshold > 0:
         minimum = Fraction(rules.minimum_vote_threshold)
@@ -155,18 +167,27 @@ def _eliminate(t: _Tabulator, rec: EngineRound) -> list[int]:
                 "every declared candidate is below the minimum vote threshold; the count cannot proceed"
             )
         if out:
+            for c in out:
+                rec.reasons[c] = "below the minimum vote threshold"
             return out
     if rules.cutoff_elimination:
         out = [c for v, cs in groups if v < rec.threshold for c in cs]
         if out and len(out) < len(tally):
+            for c in out:
+                rec.reasons[c] = "below the percentage threshold (cutoff elimination)"
             return out
     if rules.batch_elimination:
         out = _batch(t, groups)
         if out:
+            for c in out:
+                rec.reasons[c] = "batch elimination: cannot overtake the next candidate"
             return out
     low, cands = groups[0]
     if len(cands) > 1:
-        return [_break_tie(t, rec, list(cands), low, winner=False)]
+        loser = _break_tie(t, rec, list(cands), low, winner=False)
+        rec.reasons[loser] = "fewest votes (tie broken)"
+        return [loser]
+    rec.reasons[cands[0]] = "fewest votes"
     return [cands[0]]
 
 
