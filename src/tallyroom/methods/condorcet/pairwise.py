@@ -44,6 +44,7 @@ from ...ballots.profile import Profile
 __all__ = [
     "OvervoteRule",
     "PairwiseMatrix",
+    "PathStrength",
     "Strength",
     "UNRANKED",
     "UnreadableRule",
@@ -80,6 +81,17 @@ class Strength(Enum):
     WINNING_VOTES = "winning-votes"
     MARGINS = "margins"
     PAIRWISE_OPPOSITION = "pairwise-opposition"
+
+
+class PathStrength(Enum):
+    """Strength of a majority pair for Schulze and ranked pairs (a subset of :class:`Strength`)."""
+
+    WINNING_VOTES = "winning-votes"
+    MARGINS = "margins"
+
+    @property
+    def measure(self) -> Strength:
+        return Strength(self.value)
 
 
 def levels(

@@ -31,11 +31,10 @@ from typing import Any
 
 from ...ballots.profile import Profile
 from ...count import Count, TieDecision
-from ...errors import RuleConfigError
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieBreaker, TieRule
 from ._driver import Outcome, condorcet_count, pick_among
-from .pairwise import OvervoteRule, PairwiseMatrix, Strength, UnreadableRule
+from .pairwise import OvervoteRule, PairwiseMatrix, PathStrength, UnreadableRule
 from .sets import condorcet_winner
 
 __all__ = ["RankedPairsRules", "count", "register_counting_methods"]
@@ -51,21 +50,15 @@ Pair = tuple[int, int, int]  # (winner, loser, strength)
 class RankedPairsRules:
     """Options of a ranked-pairs count.
 
-    >>> RankedPairsRules(strength=Strength.WINNING_VOTES)  # doctest: +ELLIPSIS
-    RankedPairsRules(strength=<Strength.WINNING_VOTES: 'winning-votes'>, ...)
+    >>> RankedPairsRules(strength=PathStrength.WINNING_VOTES)  # doctest: +ELLIPSIS
+    RankedPairsRules(strength=<PathStrength.WINNING_VOTES: 'winning-votes'>, ...)
     """
 
-    strength: Strength = Strength.MARGINS
+    strength: PathStrength = PathStrength.MARGINS
     overvotes: OvervoteRule = OvervoteRule.TIE
     unreadable: UnreadableRule = UnreadableRule.TRUNCATE
     ties: TieBreak = field(default_factory=lambda: TieBreak(steps=(TieRule.LOT,)))
 
-    def __post_init__(self) -> None:
-        if self.strength is Strength.PAIRWISE_OPPOSITION:
-            raise RuleConfigError(
-                "ranked pairs orders majority pairs by 'margins' or 'winning-votes' "
-                "('pairwise-opposition' is a minimax option)"
-            )
 
 
 def _reaches(locked: set[tuple[int, int]], start: int, goal: int) -> bool:
@@ -134,7 +127,7 @@ def decide(m: PairwiseMatrix, rules: Any, breaker: TieBreaker) -> Outcome:
     assert isinstance(rules, RankedPairsRules)
     n = m.n
     pairs: list[Pair] = [
-        (i, j, m.strength(i, j, rules.strength))
+        (i, j, m.strength(i, j, rules.strength.measure))
         for i in range(n)
         for j in range(n)
         if i != j and m.beats(i, j)
@@ -148,13 +141,21 @@ def decide(m: PairwiseMatrix, rules: Any, breaker: TieBreaker) -> Outcome:
     locked: set[tuple[int, int]] = set()
     ties: list[TieDecision] = []
     position: dict[int, int] | None = None
+    cw_noted = False
     log: list[dict[str, Any]] = []
     notes = [f"majority pairs by {rules.strength.value}, strongest first:"]
     for group in groups:
-        if position is None and cw is None and _order_matters(locked, group):
-            ranking, record = _tiebreak_ranking(m, breaker)
-            ties.append(record)
-            position = {m.index(name): k for k, name in enumerate(ranking)}
+        if position is None and _order_matters(locked, group):
+            if cw is None:
+                ranking, record = _tiebreak_ranking(m, breaker)
+                ties.append(record)
+                position = {m.index(name): k for k, name in enumerate(ranking)}
+            elif not cw_noted:
+                notes.append(
+                    "  (pairs of equal strength taken in candidate order: no order can "
+                    f"change the winner, as {cw} beats every other candidate)"
+                )
+                cw_noted = True
         if position is not None:
             pos = position
             group.sort(key=lambda p: (pos[p[0]], -pos[p[1]]))

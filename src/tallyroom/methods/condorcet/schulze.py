@@ -24,11 +24,10 @@ from typing import Any
 
 from ...ballots.profile import Profile
 from ...count import Count
-from ...errors import RuleConfigError
 from ...registry import MethodSpec
 from ...ties import TieBreak, TieBreaker, TieRule
 from ._driver import Outcome, condorcet_count, pick_among
-from .pairwise import OvervoteRule, PairwiseMatrix, Strength, UnreadableRule
+from .pairwise import OvervoteRule, PairwiseMatrix, PathStrength, Strength, UnreadableRule
 
 __all__ = ["SchulzeRules", "count", "register_counting_methods", "strongest_paths"]
 
@@ -37,22 +36,16 @@ __all__ = ["SchulzeRules", "count", "register_counting_methods", "strongest_path
 class SchulzeRules:
     """Options of a Schulze count.
 
-    >>> SchulzeRules(strength=Strength.MARGINS, ties=TieBreak(seed="2024-05-02"))
+    >>> SchulzeRules(strength=PathStrength.MARGINS, ties=TieBreak(seed="2024-05-02"))
     ... # doctest: +ELLIPSIS
-    SchulzeRules(strength=<Strength.MARGINS: 'margins'>, ...)
+    SchulzeRules(strength=<PathStrength.MARGINS: 'margins'>, ...)
     """
 
-    strength: Strength = Strength.WINNING_VOTES
+    strength: PathStrength = PathStrength.WINNING_VOTES
     overvotes: OvervoteRule = OvervoteRule.TIE
     unreadable: UnreadableRule = UnreadableRule.TRUNCATE
     ties: TieBreak = field(default_factory=lambda: TieBreak(steps=(TieRule.LOT,)))
 
-    def __post_init__(self) -> None:
-        if self.strength is Strength.PAIRWISE_OPPOSITION:
-            raise RuleConfigError(
-                "Schulze's link strength is 'winning-votes' or 'margins' "
-                "('pairwise-opposition' is a minimax option)"
-            )
 
 
 def strongest_paths(m: PairwiseMatrix, measure: Strength) -> list[list[int]]:
@@ -76,7 +69,7 @@ def strongest_paths(m: PairwiseMatrix, measure: Strength) -> list[list[int]]:
 
 def decide(m: PairwiseMatrix, rules: Any, breaker: TieBreaker) -> Outcome:
     assert isinstance(rules, SchulzeRules)
-    p = strongest_paths(m, rules.strength)
+    p = strongest_paths(m, rules.strength.measure)
     n = m.n
     potential = [
         m.candidates[i] for i in range(n) if all(p[i][j] >= p[j][i] for j in range(n) if j != i)
