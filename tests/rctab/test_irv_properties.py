@@ -126,3 +126,17 @@ def test_uk_forward_countback_differs_from_previous_round_rules() -> None:
         assert len(third.ties) == 1
         excluded[method] = third.excluded[0].candidate
     assert excluded == {"uk-av-2011": "Y", "aus-hor": "X", "irv": "X"}
+
+
+def test_uk_rejects_papers_without_one_first_preference() -> None:
+    p = Profile.from_rankings("ABC", [
+        (("A", "B"), 5), ((None, "A"), 2), ((("A", "B"), "C"), 1), (("C", "B"), 4), (("B",), 3),
+    ])
+    count = tallyroom.count(p, "uk-av-2011")
+    assert dict(count.rejected) == {
+        "unmarked or void for uncertainty as to the first preference": 2,
+        "voting for more than one candidate as to the first preference": 1,
+    }
+    assert count.valid_papers == 12
+    assert [dict(r.tally) for r in count.rounds][-1] == {"A": 5, "C": 4}
+    assert count.elected == ("A",)

@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 UK_AV_2011 = IRVRules(
+    formality=Formality.FIRST_PREFERENCE,
     overvote_rule=OvervoteRule.EXHAUST_IMMEDIATELY,
     max_skipped_ranks=0,
     tiebreak_mode=TiebreakMode.TIE_RULES,
@@ -185,10 +186,34 @@ def full_preferential(profile: Profile, rules: IRVRules) -> Profile:
     )
 
 
+NO_FIRST = "unmarked or void for uncertainty as to the first preference"
+TWO_FIRST = "voting for more than one candidate as to the first preference"
+
+
+def first_preference(profile: Profile) -> Profile:
+    """Reject papers without exactly one first preference (RPA 1983 Sch 1 r.47 for AV)."""
+    first = profile.ballots[:, 0] if profile.depth else np.full(profile.n_distinct, -1)
+    blank = (first == -1) | (first == -3)
+    several = (first < 0) & ~blank
+    keep = ~(blank | several)
+    rejected = dict(profile.rejected)
+    for label, mask in ((NO_FIRST, blank), (TWO_FIRST, several)):
+        n = int(profile.weights[mask].sum())
+        if n:
+            rejected[label] = rejected.get(label, 0) + n
+    return Profile(
+        profile.candidates, np.ascontiguousarray(profile.ballots[keep]), profile.weights[keep],
+        overvote_groups=profile.overvote_groups, rejected=rejected, inputs=profile.inputs,
+        title=profile.title, seats=profile.seats, metadata={},
+    )
+
+
 def count(profile: Profile, rules: IRVRules, seats: int = 1, method: str = "irv") -> Count:
     """Count ``profile`` by IRV under ``rules`` (see :class:`IRVRules`)."""
     if rules.formality is Formality.FULL:
         profile = full_preferential(profile, rules)
+    elif rules.formality is Formality.FIRST_PREFERENCE:
+        profile = first_preference(profile)
     if rules.winner_mode is WinnerMode.SINGLE_WINNER_MAJORITY and seats != 1:
         raise RuleConfigError(
             f"singleWinnerMajority elects one candidate, not {seats}; choose a multi-winner "

@@ -24,11 +24,17 @@ class Formality(Enum):
     * ``full``: full preferential voting (Commonwealth Electoral Act 1918 s.240, s.268(1)(c)):
       a paper must number every square 1, 2, 3, … once each; a paper numbering all but one
       square is formal and the blank square counts as the last preference (s.268(2)
-      savings); any other paper is informal and set aside before the count.
+      savings); any other paper is informal and set aside before the count;
+    * ``first-preference``: a paper without exactly one first preference is rejected
+      before the count (UK AV 2011); later defects only end the paper's preferences.
     """
 
     OPTIONAL = "optional"
     FULL = "full"
+    #: UK rules (RPA 1983 Sch 1 r.47, rejected papers, with the AV amendments of PVSCA 2011
+    #: Sch 10 [inferred: the amended wording was not read; RULES.md 2.2]): a paper is
+    #: rejected if the figure 1 is not marked against exactly one candidate
+    FIRST_PREFERENCE = "first-preference"
 
 
 class OvervoteRule(Enum):
