@@ -268,3 +268,19 @@ async def test_path_traversal_file_name_is_harmless(
     assert len(stored) == 1 and re.fullmatch(r"[0-9a-f]{64}", stored[0].name)
     rec = (await c.post(f"/api/contests/{contest['id']}/counts", json={})).json()
     assert [i["path"] for i in rec["result"]["inputs"]] == ["evil.csv"] * 4
+
+
+async def test_repeated_wrong_passwords_lock_the_name_for_a_while(app: Any, anon: httpx.AsyncClient) -> None:
+    from tallyroom.web.api_routes import MAX_FAILED_SIGN_INS
+
+    token = (await anon.get("/api/session")).json()["csrf_token"]
+    for _ in range(MAX_FAILED_SIGN_INS):
+        r = await anon.post("/api/session", json={"username": "admin", "password": "not the password"},
+                            headers={"X-CSRF-Token": token})
+        assert r.status_code == 401
+    r = await anon.post("/api/session", json={"username": "admin", "password": PASSWORD}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 429 and "too many refused sign-ins" in r.json()["message"]
+    r = await anon.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 429 and "too many refused sign-ins" in r.text
+    refused = [e for e in app.state.store.audit_events() if e.action == "sign-in-refused"]
+    assert len(refused) == MAX_FAILED_SIGN_INS and {e.actor for e in refused} == {"admin"}

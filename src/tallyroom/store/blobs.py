@@ -71,8 +71,17 @@ class BlobStore:
             raise StorageError(f"blob {sha256} in {self.root} does not match its hash (changed on disk)")
         return data
 
-    def delete(self, sha256: str) -> None:
-        """Remove a blob (only used to undo a refused upload)."""
+    def copy_to(self, sha256: str, target: Path) -> None:
+        """Write the stored bytes to ``target`` in chunks, checking them against their hash."""
         path = self.path_of(sha256)
-        if path.exists():
-            path.unlink()
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as src, open(target, "wb") as out:
+                while chunk := src.read(1 << 20):
+                    h.update(chunk)
+                    out.write(chunk)
+        except OSError as exc:
+            raise StorageError(f"blob {sha256} is missing from {self.root}: {exc.strerror}") from exc
+        if h.hexdigest() != sha256:
+            target.unlink()
+            raise StorageError(f"blob {sha256} in {self.root} does not match its hash (changed on disk)")

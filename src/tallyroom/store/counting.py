@@ -202,7 +202,7 @@ def compute(
         for k, item in enumerate(inputs, start=1):
             progress(f"checking stored file {k} of {len(inputs)} ({item.filename}) against its SHA-256")
             path = Path(tmp) / f"input-{k:03d}{item.extension}"
-            path.write_bytes(blobs.read(item.sha256))
+            blobs.copy_to(item.sha256, path)
             paths.append(path)
         size = sum(p.stat().st_size for p in paths)
         progress(f"reading {len(paths)} ballot file{'s' if len(paths) != 1 else ''} ({size:,} bytes)")

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,13 +177,31 @@ class Store:
             raise StorageError(f"there is already a user named {username!r}") from None
 
     def authenticate(self, username: str, password: str) -> User | None:
-        """The user with this name and password, else ``None`` (same cost either way)."""
+        """The user with this name and password, else ``None`` (same cost either way).
+
+        A refusal is recorded in the audit trail (``sign-in-refused``, under the name tried).
+        """
+        name = username.strip()
         with self.session() as s:
-            user = s.scalar(select(User).where(User.username == username.strip()))
+            user = s.scalar(select(User).where(User.username == name))
         if user is None:
             verify_password(_DUMMY_HASH, password)
-            return None
-        return user if verify_password(user.password_hash, password) else None
+        elif verify_password(user.password_hash, password):
+            return user
+        with self.session() as s:
+            self._audit(s, name[:80] or "(blank)", "sign-in-refused")
+        return None
+
+    def failed_sign_ins(self, username: str, window: timedelta) -> int:
+        """How many sign-ins under this name were refused in the last ``window``."""
+        since = utcnow() - window
+        with self.session() as s:
+            return int(s.scalar(
+                select(func.count()).select_from(AuditEvent).where(
+                    AuditEvent.action == "sign-in-refused", AuditEvent.actor == username.strip()[:80],
+                    AuditEvent.at >= since,
+                )
+            ) or 0)
 
     def open_session(self, user: User, lifetime: timedelta) -> str:
         sid = new_token(32)
@@ -203,11 +221,14 @@ class Store:
                 return None
             return s.get(User, row.user_id)
 
-    def close_session(self, sid: str) -> None:
+    def close_session(self, sid: str, *, actor: str | None = None) -> None:
+        """End a session (recorded as ``sign-out`` when ``actor`` is given)."""
         with self.session() as s:
             row = s.get(WebSession, sid)
             if row is not None:
                 s.delete(row)
+                if actor is not None:
+                    self._audit(s, actor, "sign-out")
 
     # -- elections and contests ----------------------------------------------------------
     def create_election(self, title: str, poll_date: str | None, *, actor: str) -> Election:
@@ -429,6 +450,4 @@ class Store:
 
 def _aware(t: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored in UTC."""
-    from datetime import UTC
-
     return t if t.tzinfo is not None else t.replace(tzinfo=UTC)

@@ -6,22 +6,26 @@ administrator, and every write needs the CSRF token (header ``X-CSRF-Token``).
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..ballots.candidates import Candidate, CandidateList
 from ..registry import formats, methods, reports
 from ..store import Store
+from ..store.accounts import new_token
 from ..store.models import User
 from . import actions
-from .errors import NotFound, SignInRequired
+from .errors import NotFound, SignInRequired, TooManyAttempts
 from .security import Visitor, check_csrf, require_admin, require_admin_read, visitor
 from .uploads import Incoming, receive_uploads
 
-__all__ = ["end_session", "router", "start_session"]
+__all__ = ["authenticate", "end_session", "router", "start_session"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -91,26 +95,34 @@ def get_session(request: Request) -> SessionOut:
 @router.post("/session", response_model=SessionOut)
 async def sign_in(request: Request, body: SignIn) -> SessionOut:
     """Sign in as an administrator (needs the CSRF token of ``GET /api/session``)."""
-    from starlette.concurrency import run_in_threadpool
-
     await check_csrf(request)
-    store = _store(request)
-    user = await run_in_threadpool(store.authenticate, body.username, body.password)
+    user = await run_in_threadpool(authenticate, request, body.username, body.password)
     if user is None:
         raise SignInRequired("wrong user name or password")
     return _session_out(await run_in_threadpool(start_session, request, user))
 
 
+#: Refused sign-ins allowed per user name in :data:`SIGN_IN_WINDOW` before further tries are refused.
+MAX_FAILED_SIGN_INS = 10
+SIGN_IN_WINDOW = timedelta(minutes=15)
+
+
+def authenticate(request: Request, username: str, password: str) -> User | None:
+    """Check a password, refusing a name that has failed too often lately (pages and API)."""
+    store = _store(request)
+    if store.failed_sign_ins(username, SIGN_IN_WINDOW) >= MAX_FAILED_SIGN_INS:
+        raise TooManyAttempts(
+            f"too many refused sign-ins for {username.strip()!r}: wait 15 minutes and try again"
+        )
+    return store.authenticate(username, password)
+
+
 def start_session(request: Request, user: User) -> Visitor:
     """Open a server-side session for ``user`` and give the visitor a fresh CSRF token."""
-    from ..store.accounts import new_token
-
     store = _store(request)
     v = visitor(request)
     if v.sid:
         store.close_session(v.sid)
-    from datetime import timedelta
-
     v.sid = store.open_session(user, timedelta(hours=request.app.state.settings.session_hours))
     v.user = user
     v.csrf = new_token()
@@ -126,11 +138,10 @@ async def sign_out(request: Request) -> SessionOut:
 
 
 def end_session(request: Request) -> Visitor:
-    from ..store.accounts import new_token
-
+    """Forget the visitor's session on the server; a fresh CSRF token for the signed-out page."""
     v = visitor(request)
     if v.sid:
-        _store(request).close_session(v.sid)
+        _store(request).close_session(v.sid, actor=v.user.username if v.user else None)
     v.sid, v.user, v.csrf, v.cookie_changed = None, None, new_token(), True
     return v
 
@@ -340,8 +351,6 @@ def public_contest(request: Request, contest_id: int) -> dict[str, Any]:
 @router.get("/audit")
 def audit(request: Request, user: Reader, contest_id: int | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first: who uploaded, counted and published, when, with hashes."""
-    import json
-
     return [
         {"id": a.id, "at": a.at.isoformat(), "actor": a.actor, "action": a.action,
          "contest_id": a.contest_id, "count_id": a.count_id, "detail": json.loads(a.detail_json)}

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..errors import TallyroomError
@@ -135,8 +136,6 @@ def create_app(
                  "message": f"request larger than the limit of {cfg.max_request_bytes:,} bytes"},
                 status_code=413,
             )
-        from starlette.concurrency import run_in_threadpool
-
         v = await run_in_threadpool(read_visitor, request)
         request.state.visitor = v
         response = await call_next(request)

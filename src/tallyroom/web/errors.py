@@ -6,6 +6,7 @@
     SignInRequired                     401     no administrator is signed in
     CsrfRefused                        403     missing/wrong CSRF token or a cross-site request
     NotFound                           404     no such election, contest, count or report
+    TooManyAttempts                    429     too many refused sign-ins for a user name
     UploadRefused                      413/415/422  per file: too large / type not accepted / unreadable
     TieDecisionRequired                409     a lot or an officer's decision is needed (``tie``)
     BallotFileError                    422     a ballot or candidates file is bad (``file``, ``line``)
@@ -39,6 +40,7 @@ __all__ = [
     "FileProblem",
     "NotFound",
     "SignInRequired",
+    "TooManyAttempts",
     "UploadRefused",
     "WebError",
     "problem_of",
@@ -65,6 +67,12 @@ class CsrfRefused(WebError):
 
 class NotFound(WebError):
     status = 404
+
+
+class TooManyAttempts(WebError):
+    """Too many refused sign-ins for one user name in a short time."""
+
+    status = 429
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from ..store import Store
 from ..store.counting import candidates_from_json, read_candidates_bytes
 from ..store.models import Contest, User
 from . import actions
-from .api_routes import end_session, start_session
-from .errors import NotFound, UploadRefused, problem_of
+from .api_routes import authenticate, end_session, start_session
+from .errors import NotFound, TooManyAttempts, UploadRefused, problem_of
 from .security import check_csrf, require_admin, require_admin_read, visitor
 from .uploads import Incoming, receive_uploads
 from .views import downloads, results_view
@@ -75,7 +75,10 @@ async def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     await check_csrf(request)
-    user = await run_in_threadpool(_store(request).authenticate, username, password)
+    try:
+        user = await run_in_threadpool(authenticate, request, username, password)
+    except TooManyAttempts as exc:
+        return page(request, "login.html", status=exc.status, next=_safe_next(next), error=exc.message)
     if user is None:
         return page(request, "login.html", status=401, next=_safe_next(next), error="Wrong user name or password.")
     await run_in_threadpool(start_session, request, user)
