@@ -40,11 +40,14 @@ from ._common import check_options, resolve_candidates
 
 __all__ = [
     "COMMON_OPTIONS",
+    "LABEL_OPTIONS",
     "MISSING_PRECINCT",
     "UNDECLARED_WRITE_IN",
     "CodeBook",
     "CvrOptions",
     "PaperCollector",
+    "TABLE_OPTIONS",
+    "opt_bool",
 ]
 
 #: The name RCTab gives undeclared write-ins in its outputs.
@@ -52,15 +55,28 @@ UNDECLARED_WRITE_IN = "Undeclared Write-ins"
 #: RCTab's precinct name for papers whose precinct is empty.
 MISSING_PRECINCT = "missing_precinct_id"
 
+#: Options every CVR reader takes.
 COMMON_OPTIONS: dict[str, str] = {
     "candidates": "the contest's candidates (a candidate's code is its id in the CVR)",
     "aliases": "{cvr text: candidate name}: other spellings of candidates in the CVR",
+    "undeclared_write_in_label": "CVR text (or id) of an undeclared write-in",
+    "keep_order": "keep the file order of papers and their ids (metadata['ballot_ids'])",
+}
+#: Options of readers whose cells hold text labels (ES&S).
+LABEL_OPTIONS: dict[str, str] = {
     "overvote_label": "cell text meaning an overvote (several candidates marked at a rank)",
+    "overvote_delimiter": "text separating several candidates in one cell (e.g. '|')",
     "skipped_rank_label": "cell text meaning no mark at this rank (RCTab: skippedRankLabel)",
     "undervote_label": "older RCTab name of skipped_rank_label",
-    "undeclared_write_in_label": "CVR text (or id) of an undeclared write-in",
     "treat_blank_as_undeclared_write_in": "read an empty rank as an undeclared write-in",
-    "keep_order": "keep the file order of papers and their ids (metadata['ballot_ids'])",
+}
+#: Options of readers laid out as a table with a row per paper (ES&S, generic CSV).
+TABLE_OPTIONS: dict[str, str] = {
+    "first_vote_column_index": "1-based column of the first ranking (required)",
+    "first_vote_row_index": "1-based row of the first paper (default 2: after a header row)",
+    "id_column_index": "1-based column of the paper id",
+    "precinct_column_index": "1-based column of the precinct",
+    "batch_column_index": "1-based column of the batch",
 }
 
 
@@ -72,7 +88,7 @@ def _opt_str(options: Mapping[str, Any], key: str) -> str | None:
     return s if s != "" else None
 
 
-def _opt_bool(path: Path, options: Mapping[str, Any], key: str) -> bool:
+def opt_bool(path: Path, options: Mapping[str, Any], key: str) -> bool:
     v = options.get(key, False)
     if isinstance(v, bool):
         return v
@@ -141,7 +157,7 @@ class CvrOptions:
             skipped_rank_label=skipped if skipped is not None else older,
             undeclared_write_in_label=_opt_str(options, "undeclared_write_in_label"),
             overvote_delimiter=_opt_str(options, "overvote_delimiter"),
-            treat_blank_as_undeclared_write_in=_opt_bool(
+            treat_blank_as_undeclared_write_in=opt_bool(
                 path, options, "treat_blank_as_undeclared_write_in"
             ),
             first_vote_column=_opt_index(path, options, "first_vote_column_index"),
@@ -151,7 +167,7 @@ class CvrOptions:
             batch_column=_opt_index(path, options, "batch_column_index"),
             max_rankings=None if max_rankings is None else max_rankings + 1,
             contest_id=_opt_str(options, "contest_id"),
-            keep_order=_opt_bool(path, options, "keep_order"),
+            keep_order=opt_bool(path, options, "keep_order"),
         )
 
 

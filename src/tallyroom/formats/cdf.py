@@ -46,6 +46,7 @@ __all__ = ["read", "register_ballot_formats", "sniff"]
 
 OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
+    "overvote_label": "name of a CDF candidate that stands for an overvote",
     "contest_id": "the contest's Name (as RCTab) or object id (required)",
 }
 

@@ -43,20 +43,23 @@ import numpy as np
 from ..ballots.profile import Profile
 from ..errors import BallotFileError
 from ..registry import FormatSpec
-from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector, _opt_bool
+from ._cvr_common import (
+    COMMON_OPTIONS,
+    LABEL_OPTIONS,
+    TABLE_OPTIONS,
+    CodeBook,
+    CvrOptions,
+    PaperCollector,
+    opt_bool,
+)
 
 __all__ = ["read", "register_ballot_formats", "sniff"]
 
 OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
-    "overvote_delimiter": "text separating several candidates in one cell (e.g. '|')",
-    "first_vote_column_index": "1-based column of the first ranking (required)",
-    "first_vote_row_index": "1-based row of the first paper (default 2: after a header row)",
-    "id_column_index": "1-based column of the paper id",
-    "precinct_column_index": "1-based column of the precinct",
-    "batch_column_index": "1-based column of the batch",
+    **LABEL_OPTIONS,
+    **TABLE_OPTIONS,
     "max_rankings": "number of rank columns (RCTab maxRankingsAllowed; default: to the last column)",
-    "contest_id": "not used by ES&S files (one contest per workbook); must be empty",
     "count_empty_rows": "read every row element, even an empty one, as a paper (RCTab does)",
 }
 
@@ -131,11 +134,9 @@ def _row_elements(path: Path) -> set[int]:
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
     """Read one ES&S CVR workbook into a :class:`Profile`."""
     opts = CvrOptions.parse(path, options, OPTIONS, "ess")
-    count_empty = _opt_bool(path, options, "count_empty_rows")
+    count_empty = opt_bool(path, options, "count_empty_rows")
     if opts.first_vote_column is None:
         raise BallotFileError(path, "option first_vote_column_index is required for ES&S files")
-    if opts.contest_id is not None:
-        raise BallotFileError(path, "ES&S workbooks hold one contest: leave contest_id empty")
     sheet = _open_sheet(path)
     start_row, start_col = (int(v) for v in sheet.start)
     width = start_col + int(sheet.width)

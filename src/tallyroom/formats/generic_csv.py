@@ -29,18 +29,14 @@ from ..ballots.profile import Profile
 from ..errors import BallotFileError
 from ..registry import FormatSpec
 from ._common import open_text
-from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector
+from ._cvr_common import COMMON_OPTIONS, TABLE_OPTIONS, CodeBook, CvrOptions, PaperCollector
 
 __all__ = ["read", "register_ballot_formats"]
 
 OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
+    **TABLE_OPTIONS,
     "first_vote_column_index": "1-based column of the first candidate column (required)",
-    "first_vote_row_index": "1-based row of the first paper (default 2: after the header)",
-    "id_column_index": "1-based column of the paper id",
-    "precinct_column_index": "1-based column of the precinct",
-    "batch_column_index": "1-based column of the batch",
-    "contest_id": "not used (one contest per file); must be empty",
 }
 
 
@@ -49,8 +45,6 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     opts = CvrOptions.parse(path, options, OPTIONS, "generic-csv")
     if opts.first_vote_column is None:
         raise BallotFileError(path, "option first_vote_column_index is required for generic CSV")
-    if opts.contest_id is not None:
-        raise BallotFileError(path, "a generic CSV holds one contest: leave contest_id empty")
     first_row = 1 if opts.first_vote_row is None else opts.first_vote_row
     if first_row < 1:
         raise BallotFileError(path, "first_vote_row_index must be 2 or more (row 1 is the header)")
