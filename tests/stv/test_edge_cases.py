@@ -176,3 +176,14 @@ def test_senate_equal_surpluses_use_the_last_count_where_all_differed() -> None:
     assert tie.chosen == ("A",) and "s.273(22): count 1" in tie.detail
     assert result.rounds[2].action == "Surplus of A"
     assert result.elected == ("A", "B", "D")
+
+
+def test_irish_124_1A_elects_all_but_the_lowest() -> None:
+    # 2 seats, quota 60 // 3 + 1 = 21; nobody reaches it. D is excluded (papers exhaust);
+    # then three continuing for two seats and C (12) is below B (19): A and B are elected.
+    p = profile([(("A",), 20), (("B",), 19), (("C",), 12), (("D",), 9)], "ABCD")
+    result = tallyroom.count(p, "irish-stv", seats=2)
+    assert [d.candidate for d in result.rounds[0].excluded] == ["D"]
+    last = result.final_round
+    assert last.number == 2 and [d.candidate for d in last.elected] == ["A", "B"]
+    assert "s.124(1A)" in last.elected[1].reason

@@ -25,10 +25,12 @@ rules 3-6 and standard accounts: see docs/methods/stv.md for what was verified).
   differed, then lot;
 * s.124(1): continuing candidates equal to the vacancies are elected; s.124(2): with
   one vacancy, a candidate whose votes exceed all other continuing candidates' votes
-  plus the untransferred surpluses is elected.
+  plus the untransferred surpluses is elected; s.124(1A) (Electoral (Amendment) Act
+  2001 s.31): one more continuing candidate than vacancies, and the lowest plus the
+  untransferred surpluses below the next: all but the lowest are elected.
 
-Not implemented: the quarter-quota limit on multiple exclusion, the s.124(1A)
-shortcut and s.124(3) counts done only to settle a quarter-quota.
+Not implemented: the quarter-quota limit on multiple exclusion and the s.124(3)
+counts done only to settle whether a candidate reaches a quarter of the quota.
 """
 
 from __future__ import annotations
@@ -208,6 +210,15 @@ class _Irish:
                     self.piles.continuing[top] = False
                     self.log.elect(top, "votes exceed all other continuing candidates plus "
                                         "surpluses (s.124(2))")
+                    return
+            if len(cont) == self.vacancies() + 1:  # s.124(1A)
+                order = sorted(cont, key=lambda c: t[c])
+                surpluses = sum(t[c] - self.q for c in pending)
+                if t[order[0]] + surpluses < t[order[1]]:
+                    for c in sorted(order[1:], key=lambda c: -t[c]):
+                        self.piles.continuing[c] = False
+                        self.log.elect(c, "the lowest continuing candidate plus the surpluses "
+                                          "cannot reach the next (s.124(1A))")
                     return
             if pending and not self.deferred(pending):
                 top_s = max(t[c] for c in pending)
