@@ -95,6 +95,14 @@ def test_tie_without_seed_is_reported_not_raised() -> None:
     assert c.condorcet_winner is None
 
 
+def test_single_preference_data_limit_sv_and_ranked_methods() -> None:
+    p = tallyroom.Profile.from_rankings("ABC", [("A", 3), ("B", 2), ("C", 2)])
+    c = compare(p, ["fptp", "sv", "schulze"], tie_seed="x")
+    assert [r.support for r in c.results] == [Support.SUPPORTED, Support.LIMITED, Support.LIMITED]
+    assert "reads 2 preference(s)" in c.result("sv").reason
+    assert all(r.elected == ("A",) for r in c.results)
+
+
 def test_unknown_method_lists_valid_ones() -> None:
     p = tallyroom.Profile.from_rankings("AB", [("AB", 2)])
     with pytest.raises(RuleConfigError, match="valid methods: .*schulze"):

@@ -6,8 +6,9 @@ rules, and says for each whether the data support it:
 
 * ``supported``: the papers hold everything the method reads;
 * ``limited``: the method ran, but the papers hold less than it reads — SV data
-  (a first and a second preference) under a method that reads full rankings, or
-  ranked data under SV (which reads only the first two preferences). The result
+  (a first and a second preference) under a method that reads full rankings,
+  ranked data under SV (which reads only the first two preferences), or papers
+  with fewer preferences than SV (two) or a block vote (one per seat) reads. The result
   is what the method gives on these papers, not what voters would have marked
   under it;
 * ``not applicable``: the method cannot count this contest (a single-winner
@@ -171,6 +172,13 @@ def _applicability(
             f"SV reads a first and a second preference; counted on the first two of up to "
             f"{depth} preferences per paper",
             {"later_preferences": "ignore"},
+        )
+    if reads is not None and depth < reads:
+        return (
+            Support.LIMITED,
+            f"reads {reads} preference(s) per paper, but the papers record at most {depth}: "
+            "this is the result on these papers, not what voters would have marked under it",
+            None,
         )
     if reads is None and depth <= 2:
         return (
