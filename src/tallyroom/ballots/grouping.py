@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["group_rows"]
+__all__ = ["StreamGrouper", "first_rows", "group_rows"]
 
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
@@ -52,7 +52,7 @@ def _row_groups(rows: Int32Array) -> tuple[Int64Array, int]:
     return _encode(key)
 
 
-def _first_rows(inverse: Int64Array) -> Int64Array:
+def first_rows(inverse: Int64Array) -> Int64Array:
     """Row where each group first appears (groups are numbered in that order)."""
     is_new = np.empty(inverse.size, dtype=bool)
     is_new[0] = True
@@ -83,7 +83,7 @@ def group_rows(
     if n == 0:
         return rows.copy(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     inverse, n_groups = _row_groups(np.ascontiguousarray(rows))
-    distinct = rows[_first_rows(inverse)]
+    distinct = rows[first_rows(inverse)]
     if weights is None or bool(np.all(weights == 1)):
         summed = np.bincount(inverse, minlength=n_groups).astype(np.int64)
     else:
@@ -117,11 +117,26 @@ class StreamGrouper:
         self._papers: list[Int64Array] = []  # group of each input row (keep_order)
         self._row_weights: list[Int64Array] = []
 
-    def add(self, rows: Int32Array, weights: Int64Array | None) -> Int32Array:
-        """Add a block of rows (with per-row weights, or 1 each); returns its distinct rows."""
+    def add(
+        self,
+        rows: Int32Array,
+        weights: Int64Array | None,
+        expand: Int64Array | None = None,
+        paper_weights: Int64Array | None = None,
+    ) -> Int32Array:
+        """Add a block of rows (with per-row weights, or 1 each); returns its distinct rows.
+
+        For ``keep_order``, ``expand[p]`` is the row of the block's ``p``-th line in
+        file order and ``paper_weights[p]`` its number of papers (default: one line
+        per row, carrying the row's weight).
+        """
         distinct, summed, inverse = group_rows(rows, weights)
         if self.keep_order:
-            w = np.ones(rows.shape[0], dtype=np.int64) if weights is None else weights
+            if expand is not None:
+                inverse = inverse[expand]
+                w = np.ones(expand.size, dtype=np.int64) if paper_weights is None else paper_weights
+            else:
+                w = np.ones(rows.shape[0], dtype=np.int64) if weights is None else weights
             self._row_weights.append(np.asarray(w, dtype=np.int64))
         self._pending.append((distinct, summed, inverse if self.keep_order else None))
         self._pending_size += distinct.shape[0]

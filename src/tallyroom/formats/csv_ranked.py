@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ from ..ballots.profile import InputFile, Profile
 from ..errors import BallotFileError
 from ..registry import FormatSpec
 from ._common import check_options, open_binary, open_text, resolve_candidates
-from ._csv_blocks import FirstSeen, batches, encode_column, reject
+from ._csv_blocks import FirstSeen, NotLineWise, blocks, encode_column, reject
 
 __all__ = ["read", "register_ballot_formats", "write"]
 
@@ -274,6 +274,59 @@ class _CodeBook:
         return self.candidate(t, line)
 
 
+_State = tuple[_CodeBook, StreamGrouper, FirstSeen, dict[str, int]]
+
+
+def _read_blocks(
+    path: Path, header: Sequence[str], delimiter: str, options: Mapping[str, Any], *,
+    line_wise: bool,
+) -> _State:
+    """Encode and group every block of the file; the code book, grouped papers,
+    first marks of candidates and rejected papers by reason."""
+    rank_cols, count_col, rejected_col = _plan_columns(path, header, options.get("columns"))
+    book = _CodeBook(
+        path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter")
+    )
+    grouper = StreamGrouper(bool(options.get("keep_order", False)))
+    first_seen = FirstSeen()
+    cache: dict[str, int] = {}
+    rejected: dict[str, int] = {}
+    used = sorted({*rank_cols, *(c for c in (count_col, rejected_col) if c is not None)})
+    at = {c: i for i, c in enumerate(used)}
+    papers = 0
+    for block in blocks(path, header, delimiter, used, line_wise=line_wise):
+        n = block.table.num_rows
+        papers += block.n_papers
+        counts = None
+        if count_col is not None:
+            counts = _weights(path, block.table.column(at[count_col]), block.line)
+        weights = counts if counts is not None else np.ones(n, dtype=np.int64)
+        if block.mult is not None:
+            weights = weights * block.mult
+        rows = np.empty((n, len(rank_cols)), dtype=np.int32)
+        for j, c in enumerate(rank_cols):
+            rows[:, j] = encode_column(block.table.column(at[c]), book, cache, block)
+        expand = block.expand
+        per_paper = None if expand is None or counts is None else counts[expand]
+        if rejected_col is not None:
+            # Candidates are ordered by first appearance on any paper, void ones too.
+            first_seen.update(rows, block.offset, len(book.names))
+            valid = reject(path, block.table.column(at[rejected_col]), weights, block, rejected)
+            if not valid.all():
+                rows, weights = rows[valid], weights[valid]
+                if expand is not None:
+                    kept = valid[expand]
+                    expand = (np.cumsum(valid) - 1)[expand[kept]]
+                    per_paper = None if per_paper is None else per_paper[kept]
+            grouper.add(rows, weights, expand, per_paper)
+        else:
+            distinct = grouper.add(rows, weights, expand, per_paper)
+            first_seen.update(distinct, block.offset, len(book.names))
+    if papers == 0:
+        raise BallotFileError(path, "the file holds a header but no ballots")
+    return book, grouper, first_seen, rejected
+
+
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
     """Read a ranked-ballot CSV into a :class:`Profile`.
 
@@ -292,44 +345,19 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             f"{len(rank_cols)} preference columns; this format allows at most {max_ranks}",
             line=1,
         )
-    book = _CodeBook(
-        path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter")
-    )
-    keep_order = bool(options.get("keep_order", False))
-    extra = [c for c in (count_col, rejected_col) if c is not None]
-    used = sorted(set(rank_cols) | set(extra))
-    at = {c: i for i, c in enumerate(used)}
-    grouper = StreamGrouper(keep_order)
-    first_seen = FirstSeen()
-    cache: dict[str, int] = {}
-    rejected: dict[str, int] = {}
-    offset = 0
     try:
-        for batch in batches(path, header, delimiter, used):
-            n = batch.num_rows
-            if count_col is not None:
-                weights = _weights(path, batch.column(at[count_col]), offset)
-            else:
-                weights = np.ones(n, dtype=np.int64)
-            rows = np.empty((n, len(rank_cols)), dtype=np.int32)
-            for j, c in enumerate(rank_cols):
-                rows[:, j] = encode_column(batch.column(at[c]), book, cache, offset)
-            if rejected_col is not None:
-                # Candidates are ordered by first appearance on any paper, void ones too.
-                first_seen.update(rows, offset, len(book.names))
-                valid = reject(path, batch.column(at[rejected_col]), weights, offset, rejected)
-                if not valid.all():
-                    rows, weights = rows[valid], weights[valid]
-                grouper.add(rows, weights)
-            else:
-                first_seen.update(grouper.add(rows, weights), offset, len(book.names))
-            offset += n
+        state = _read_blocks(path, header, delimiter, options, line_wise=True)
+    except (NotLineWise, pa.ArrowInvalid, pa.ArrowTypeError):
+        # Quoted newlines, or malformed input: read field by field (which names the line).
+        state = None
+    try:
+        if state is None:
+            state = _read_blocks(path, header, delimiter, options, line_wise=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise _diagnose(path, delimiter, len(header), str(exc).splitlines()[0]) from exc
     except OSError as exc:
         raise BallotFileError(path, f"cannot read: {exc}") from exc
-    if offset == 0:
-        raise BallotFileError(path, "the file holds a header but no ballots")
+    book, grouper, first_seen, rejected = state
     rows, weights, order = grouper.result()
 
     candidates = _ordered_candidates(book, first_seen, options.get("candidates"))
@@ -369,7 +397,10 @@ def _ordered_candidates(book: _CodeBook, seen: FirstSeen, given: Any) -> Candida
     return CandidateList(Candidate(book.names[i]) for i in order)
 
 
-def _weights(path: Path, column: pa.Array, offset: int = 0) -> npt.NDArray[np.int64]:
+def _weights(
+    path: Path, column: pa.ChunkedArray, line: Callable[[int], int] = lambda i: i + 2
+) -> npt.NDArray[np.int64]:
+    """Whole, non-negative paper counts; ``line(i)`` is the file line of row ``i``."""
     text = pc.utf8_trim_whitespace(column)
     try:
         values = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
@@ -384,14 +415,14 @@ def _weights(path: Path, column: pa.Array, offset: int = 0) -> npt.NDArray[np.in
                 raise BallotFileError(
                     path,
                     f"ballot count {v!r} is {kind}: counts are whole numbers of papers",
-                    line=offset + i + 2,
+                    line=line(i),
                 ) from None
         raise BallotFileError(path, "unreadable ballot counts") from None
     negative = np.nonzero(values < 0)[0]
     if negative.size:
         i = int(negative[0])
         raise BallotFileError(
-            path, f"negative ballot count {int(values[i])}", line=offset + i + 2
+            path, f"negative ballot count {int(values[i])}", line=line(i)
         )
     out: npt.NDArray[np.int64] = values.astype(np.int64)
     return out
