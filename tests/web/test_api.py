@@ -252,3 +252,25 @@ async def test_info_routes_and_openapi(anon: httpx.AsyncClient) -> None:
     ):
         assert path in paths, path
     assert all(op.get("description") or op.get("summary") for p in paths.values() for op in p.values())
+
+
+async def test_withdrawn_file_is_left_out_of_later_counts_only(admin: httpx.AsyncClient) -> None:
+    contest = await make_contest(admin, candidates=None, seats=1)
+    a = ("a.csv", b"first,second,count\nAsh,Birch,10\nBirch,Ash,8\n", "text/csv")
+    b = ("b.csv", b"first,second,count\nBirch,Ash,5\n", "text/csv")
+    files = (await upload(admin, contest["id"], a, b)).json()
+    first = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
+    assert first["result"]["valid_papers"] == 23 and first["elected"] == ["Birch"]
+    r = await admin.delete(f"/api/contests/{contest['id']}/files/{files[1]['id']}")
+    assert r.status_code == 200 and r.json()["withdrawn_by"] == "admin"
+    assert [f["filename"] for f in (await admin.get(f"/api/contests/{contest['id']}/files")).json()] == ["a.csv"]
+    second = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
+    assert second["result"]["valid_papers"] == 18 and second["elected"] == ["Ash"]
+    # the earlier count still has both files, and still recounts to the same bytes
+    r = await admin.post(f"/api/counts/{first['id']}/recount")
+    assert r.json()["reproduced"] is True
+    assert (await admin.delete(f"/api/contests/{contest['id']}/files/{files[1]['id']}")).status_code == 409
+    assert (await admin.delete(f"/api/contests/{contest['id']}/files/999999")).status_code == 409
+    events = (await admin.get("/api/audit", params={"contest_id": contest["id"]})).json()
+    withdrawn = [e for e in events if e["action"] == "withdraw-file"]
+    assert len(withdrawn) == 1 and withdrawn[0]["detail"]["sha256"] == files[1]["sha256"]

@@ -39,6 +39,23 @@ def test_migrations_build_exactly_the_models(store: Store) -> None:
     assert current_revision(store.engine) == head_revision()
 
 
+def test_migrations_upgrade_an_older_database(database_url: str, blob_dir: Path) -> None:
+    from tallyroom.store.migrate import upgrade
+
+    s = Store(database_url, blob_dir)
+    try:
+        upgrade(s.engine, "0001")
+        assert current_revision(s.engine) == "0001"
+        e = s.create_election("Before the upgrade", None, actor="tester")
+        s.migrate()
+        assert current_revision(s.engine) == head_revision()
+        assert [x.title for x in s.elections()] == ["Before the upgrade"] and e.id
+        with s.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        s.close()
+
+
 def test_blob_store_is_content_addressed_and_checked(tmp_path: Path) -> None:
     blobs = BlobStore(tmp_path / "b")
     sha, size = blobs.put([b"abc", b"def"])

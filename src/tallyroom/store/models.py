@@ -121,7 +121,11 @@ class Blob(Base):
 
 
 class Upload(Base):
-    """A ballot file attached to a contest. ``filename`` is for display only."""
+    """A ballot file attached to a contest. ``filename`` is for display only.
+
+    A withdrawn file (``withdrawn_at`` set) is no longer counted; its bytes stay
+    stored for the counts that used it.
+    """
 
     __tablename__ = "uploads"
     __table_args__ = (UniqueConstraint("contest_id", "position"),)
@@ -137,6 +141,8 @@ class Upload(Base):
     papers: Mapped[int] = mapped_column(BigInteger)
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class CountRecord(Base):

@@ -293,11 +293,29 @@ class Store:
             return c
 
     # -- uploads -------------------------------------------------------------------------
-    def uploads(self, contest_id: int) -> list[Upload]:
+    def uploads(self, contest_id: int, *, withdrawn: bool = False) -> list[Upload]:
+        """The contest's ballot files in upload order (with ``withdrawn``: also those withdrawn)."""
         with self.session() as s:
-            return list(
-                s.scalars(select(Upload).where(Upload.contest_id == contest_id).order_by(Upload.position))
+            q = select(Upload).where(Upload.contest_id == contest_id).order_by(Upload.position)
+            if not withdrawn:
+                q = q.where(Upload.withdrawn_at.is_(None))
+            return list(s.scalars(q))
+
+    def withdraw_upload(self, contest_id: int, upload_id: int, *, actor: str) -> Upload:
+        """Stop counting a ballot file; earlier counts and the stored bytes are kept."""
+        with self.session() as s:
+            row = s.get(Upload, upload_id)
+            if row is None or row.contest_id != contest_id:
+                raise StorageError(f"contest {contest_id} has no ballot file {upload_id}")
+            if row.withdrawn_at is not None:
+                raise StorageError(f"{row.filename} was already withdrawn")
+            row.withdrawn_at = utcnow()
+            row.withdrawn_by = actor
+            self._audit(
+                s, actor, "withdraw-file", contest_id=contest_id, upload_id=row.id, filename=row.filename,
+                sha256=row.sha256,
             )
+            return row
 
     def add_uploads(self, contest_id: int, files: Sequence[NewUpload], *, actor: str) -> list[Upload]:
         """Attach checked files (their bytes already stored) to a contest, in order, at once."""

@@ -191,6 +191,7 @@ def upload_dict(u: Upload) -> dict[str, Any]:
         "id": u.id, "position": u.position, "filename": u.filename, "sha256": u.sha256, "size": u.size,
         "format": u.format, "papers": u.papers, "content_type": u.content_type,
         "uploaded_by": u.uploaded_by, "uploaded_at": _when(u.uploaded_at),
+        "withdrawn_by": u.withdrawn_by, "withdrawn_at": _when(u.withdrawn_at) or None,
     }
 
 

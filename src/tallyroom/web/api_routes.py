@@ -255,6 +255,14 @@ def upload_files(
     return [actions.upload_dict(u) for u in rows]
 
 
+@router.delete("/contests/{contest_id}/files/{upload_id}")
+def withdraw_file(request: Request, contest_id: int, upload_id: int, user: Admin) -> dict[str, Any]:
+    """Withdraw a ballot file: later counts leave it out; earlier counts keep it."""
+    store = _store(request)
+    actions.get_contest(store, contest_id)
+    return actions.upload_dict(store.withdraw_upload(contest_id, upload_id, actor=user.username))
+
+
 @router.get("/contests/{contest_id}/counts")
 def list_counts(request: Request, contest_id: int, user: Reader) -> list[dict[str, Any]]:
     """Every count of a contest, oldest first."""

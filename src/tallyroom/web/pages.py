@@ -267,6 +267,14 @@ def upload(
     return _see_other(f"/contests/{contest_id}")
 
 
+@router.post("/contests/{contest_id}/files/{upload_id}/withdraw")
+def withdraw(request: Request, contest_id: int, upload_id: int, user: Admin) -> RedirectResponse:
+    store = _store(request)
+    actions.get_contest(store, contest_id)
+    store.withdraw_upload(contest_id, upload_id, actor=user.username)
+    return _see_other(f"/contests/{contest_id}")
+
+
 @router.post("/contests/{contest_id}/counts", response_model=None)
 def count(
     request: Request, contest_id: int, user: Admin, tie_seed: Annotated[str, Form()] = "",
