@@ -224,7 +224,7 @@ def count(profile: Profile, rules: SenateRules = AEC_SENATE, seats: int = 1) -> 
         rejected[reason] = rejected.get(reason, 0) + n
     return state.log.finish(method="aec-senate", rules=rules, seats=seats, profile=profile,
                             valid_papers=state.valid, rejected=rejected,
-                            extras={"quota": state.q})
+                            extras={"quota": str(state.q), "places": 0})
 
 
 def _count(profile: Profile, rules: object, seats: int) -> Count:

@@ -196,7 +196,7 @@ def count(profile: Profile, rules: CambridgeRules = CAMBRIDGE, seats: int = 1) -
         rejected[reason] = rejected.get(reason, 0) + n
     return state.log.finish(method="cambridge", rules=rules, seats=seats, profile=profile,
                             valid_papers=state.valid, rejected=rejected,
-                            extras={"quota": state.q})
+                            extras={"quota": str(state.q), "places": 0})
 
 
 def _count(profile: Profile, rules: object, seats: int) -> Count:

@@ -186,7 +186,7 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
         rejected["no first preference"] = rejected.get("no first preference", 0) + invalid
     return log.finish(method="meek-nz", rules=rules, seats=seats, profile=profile,
                       valid_papers=valid, rejected=rejected,
-                      extras={"iterations": iteration,
+                      extras={"iterations": iteration, "places": 9,
                               "keep_values": {names[c]: format_fixed(Fraction(int(keep[c]),
                                               SCALE), 9) for c in range(n)}})
 
