@@ -10,6 +10,8 @@ is exact and resolves ties by a recorded rule. So the check compares tallyroom's
   with the same score method);
 * Copeland: candidates with the highest score = ``copeland`` (and ``llull``);
 * Borda (full rankings): candidates with most points = ``borda``;
+* Condorcet winner and loser = the profile's ``condorcet_winner``/``condorcet_loser``;
+  Smith set = ``top_cycle``; Schwartz set = ``gocha``;
 * ranked pairs: pref_voting counts pairwise ties as zero-strength edges and returns
   the winners under every order of equal pairs. Where there are no pairwise ties
   and tallyroom drew no tie-breaking ranking the winner sets are equal; otherwise
@@ -25,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
-from pref_voting.c1_methods import copeland, llull
+from pref_voting.c1_methods import copeland, gocha, llull, top_cycle
 from pref_voting.margin_based_methods import beat_path, minimax, ranked_pairs
 from pref_voting.profiles import Profile as PVProfile
 from pref_voting.profiles_with_ties import ProfileWithTies
@@ -86,6 +88,13 @@ def check(cands: tuple[str, ...], rows: list[tuple[tuple[str, ...], int]], full:
             top = max(sc.values())
             expected = {cands[c] for c, v in sc.items() if v == top}
         assert best(mm.extras["scores"]["worst_defeat"], lowest=True) == expected, strength
+
+    cond = sch.extras["condorcet"]
+    cw, cl = theirs.condorcet_winner(), theirs.condorcet_loser()
+    assert cond["winner"] == (None if cw is None else cands[cw])
+    assert cond["loser"] == (None if cl is None else cands[cl])
+    assert set(cond["smith_set"]) == names(cands, top_cycle(theirs))
+    assert set(cond["schwartz_set"]) == names(cands, gocha(theirs))
 
     cop = tallyroom.count(ours, "copeland", tie_seed="x")
     assert best(cop.extras["scores"]["score"]) == names(cands, copeland(theirs))
