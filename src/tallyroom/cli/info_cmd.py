@@ -68,7 +68,8 @@ def formats_() -> None:
     click.echo("Ballot file formats:")
     for spec in formats().values():
         rw = "read/write" if spec.write else "read"
-        click.echo(f"  {spec.name} ({rw}, {', '.join(spec.extensions)}): {spec.title}")
+        exts = f", {', '.join(spec.extensions)}" if spec.extensions else ""
+        click.echo(f"  {spec.name} ({rw}{exts}): {spec.title}")
         for k, v in spec.options.items():
             click.echo(f"      {k}: {v}")
     click.echo("")
