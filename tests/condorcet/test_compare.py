@@ -180,3 +180,29 @@ def test_cli_margins_refuses_a_condorcet_count(tmp_path: object) -> None:
     saved.write_text(dumps(tallyroom.count(p, "schulze")), encoding="utf-8")
     res = CliRunner().invoke(main, ["margins", str(saved)])
     assert res.exit_code != 0 and "single-winner SV and IRV" in res.output
+
+
+def test_burlington_2009_the_condorcet_winner_lost_under_irv() -> None:
+    """Burlington VT mayor 2009 (PrefLib 00005-00000002, a copy of the city's ballot data):
+    IRV elected Bob Kiss, plurality would have elected Kurt Wright, and Andy Montroll was
+    the Condorcet winner — beating Kiss 4,067 to 3,477 and Wright 4,597 to 3,668, the
+    figures published in analyses of the released ballots (e.g. the Wikipedia article
+    "2009 Burlington mayoral election"; recalled, not re-checked online for this test)."""
+    profile = tallyroom.read_ballots(DATA / "preflib_burlington_2009" / "00005-00000002.toi")
+    c = compare(profile, ["fptp", "irv", *CONDORCET, "borda"], tie_seed="2009")
+    assert c.result("fptp").elected == ("Kurt Wright",)
+    assert c.result("irv").elected == ("Bob Kiss",)
+    assert c.condorcet_winner == "Andy Montroll"
+    for name in CONDORCET:
+        assert c.result(name).elected == ("Andy Montroll",), name
+    m = c.pairwise
+    mo, ki, wr = (m.index(x) for x in ("Andy Montroll", "Bob Kiss", "Kurt Wright"))
+    assert (m.d[mo][ki], m.d[ki][mo]) == (4067, 3477)
+    assert (m.d[mo][wr], m.d[wr][mo]) == (4597, 3668)
+    irv = c.result("irv").margins
+    assert irv is not None and irv.runner_up == "Kurt Wright"
+    count = c.result("irv").count
+    assert count is not None
+    final = count.final_round.tally
+    assert irv.upper_bound == (final["Bob Kiss"] - final["Kurt Wright"]) // 2 + 1
+    assert irv.lower_bound <= irv.upper_bound
