@@ -146,6 +146,7 @@ def run_contest(config: ContestConfig) -> RCTabResult:
     """Read and tabulate an RCTab contest as RCTab does."""
     keep = config.generate_cdf_json
     profile, sources = read_contest(config, keep_order=keep)
+    profile = replace(profile, title=config.contest_name or None)
     slices = tuple(k for k, on in (("precinct", config.tabulate_by_precinct),
                                    ("batch", config.tabulate_by_batch)) if on)
     for kind in slices:
