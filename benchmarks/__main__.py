@@ -7,6 +7,7 @@ Commands::
                              [--output results.json] [--merge old.json]
                              [--repeats 3] [--timeout 900] [--data-root ../shared]
     python -m benchmarks generate N_BALLOTS N_CANDIDATES [--seed 7]
+    python -m benchmarks merge A.json B.json ... [--output results.json]   # later rows win
 
 ``run`` prints a Markdown table and writes JSON (default
 ``benchmarks/results/results[-quick].json``). It exits 1 if tallyroom fails on a
@@ -107,7 +108,31 @@ def _run(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(report.table(result["records"]))
+    print()
+    print(report.targets(result["records"]))
     print(f"\nresults written to {out}", file=sys.stderr)
+    problems = harness.errors(result["records"]) + harness.disagreements(result["records"])
+    for p in problems:
+        print(f"FAIL: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    result: dict[str, Any] = {}
+    for path in args.inputs:
+        new = json.loads(Path(path).read_text(encoding="utf-8"))
+        result = report.merge(result, new) if result else new
+    for rec in result["records"]:
+        own = next(
+            (r for r in rec["results"] if r["tool"] == "tallyroom" and r["status"] == "ok"), None
+        )
+        harness._add_ratios_and_agreement(rec["results"], own)
+    result["merged_from"] = list(args.inputs)
+    if args.output:
+        Path(args.output).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(report.table(result["records"]))
+    print()
+    print(report.targets(result["records"]))
     problems = harness.errors(result["records"]) + harness.disagreements(result["records"])
     for p in problems:
         print(f"FAIL: {p}", file=sys.stderr)
@@ -139,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         default=str(harness.REPO.parent / "shared"),
         help="folder holding data/ and conformance/ (the real elections)",
     )
+    m = sub.add_parser("merge", help="combine result files (later rows win), print table and targets")
+    m.add_argument("inputs", nargs="+")
+    m.add_argument("--output")
     g = sub.add_parser("generate", help="write one synthetic ballot file")
     g.add_argument("n_ballots", type=int)
     g.add_argument("n_candidates", type=int)
@@ -148,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         return _setup_peers(args)
     if args.command == "run":
         return _run(args)
+    if args.command == "merge":
+        return _merge(args)
     return _generate(args)
 
 

@@ -230,13 +230,15 @@ def _projected_too_slow(
         return None
     if previous["status"] == "timeout":
         return f"skipped: timed out at {previous['size']:,} ballots"
-    if previous["status"] == "ok" and previous.get("wall_s") and workload.get("n_ballots"):
+    if previous["status"] == "ok" and previous.get("work_s") is not None and workload.get("n_ballots"):
         scale = workload["n_ballots"] / previous["size"]
-        projected = previous["wall_s"] * scale
+        startup = max(previous["wall_s"] - previous["work_s"], 0.0)
+        projected = startup + previous["work_s"] * scale
         if projected > timeout:
             return (
                 f"skipped: projected > {_duration(timeout)} "
-                f"({previous['wall_s']:.1f} s at {previous['size']:,} x {scale:.0f})"
+                f"({previous['work_s']:.1f} s of work at {previous['size']:,} x {scale:.0f}"
+                f" + {startup:.0f} s start-up)"
             )
     return None
 

@@ -126,3 +126,124 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     order = [rec["workload"]["name"] for rec in new["records"]]
     order += [n for n in (rec["workload"]["name"] for rec in old.get("records", [])) if n not in order]
     return {**new, "records": [by_name[n] for n in order], "merged_from": old.get("started")}
+
+
+def _row(records: list[dict[str, Any]], workload: str, tool: str) -> dict[str, Any] | None:
+    for rec in records:
+        if rec["workload"]["name"] == workload:
+            row: dict[str, Any]
+            for row in rec["results"]:
+                if row["tool"] == tool and row.get("status") == "ok":
+                    return row
+    return None
+
+
+def _fastest_peer(records: list[dict[str, Any]], workload: str) -> dict[str, Any] | None:
+    from .tools_peers import PEERS
+
+    rows = [
+        r
+        for rec in records
+        if rec["workload"]["name"] == workload
+        for r in rec["results"]
+        if r["tool"] in PEERS and r.get("status") == "ok"
+    ]
+    if not rows:
+        return None
+    best: dict[str, Any] = min(rows, key=lambda r: float(r["work_s"]))
+    return best
+
+
+def targets(records: list[dict[str, Any]]) -> str:
+    """The issue's speed targets, each with the measured figure and met / missed."""
+    lines = []
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    for n_c in (10, 20):
+        name = f"synthetic IRV {n_c}c 1,000,000"
+        own = _row(records, name, "tallyroom")
+        floor = _row(records, name, "pyarrow read (floor)")
+        if own and floor:
+            ratio = own["work_s"] / floor["work_s"]
+            lines.append(
+                f"- End to end, 10^6 ballots, {n_c} candidates, IRV: tallyroom "
+                f"{own['work_s']:.2f} s (read {own['read_s']:.2f} s + count {own['count_s']:.2f} s) "
+                f"vs pyarrow read {floor['work_s']:.2f} s = **{ratio:.1f}x the floor** "
+                f"(target 2x, aim 1.25x): {verdict(ratio <= 2)}; reading alone "
+                f"{own['read_s'] / floor['work_s']:.1f}x the floor."
+            )
+            lines.append(
+                f"- Count on the grouped profile ({n_c}c, IRV): {own['count_s']:.2f} s = "
+                f"{own['count_s'] / own['read_s']:.0%} of the read time (target: a small fraction): "
+                f"{verdict(own['count_s'] <= 0.25 * own['read_s'])}."
+            )
+            peer = _fastest_peer(records, name)
+            if peer:
+                lines.append(
+                    f"- Fastest peer at 10^6 ({n_c}c IRV): {peer['tool']} {peer['work_s']:.1f} s = "
+                    f"{peer['work_s'] / own['work_s']:.1f}x tallyroom (target: several times): "
+                    f"{verdict(peer['work_s'] >= 3 * own['work_s'])}."
+                )
+        for method in ("STV3", "STV5"):
+            sname = f"synthetic {method} {n_c}c 1,000,000"
+            s_own = _row(records, sname, "tallyroom")
+            s_floor = _row(records, sname, "pyarrow read (floor)")
+            if s_own and s_floor:
+                lines.append(
+                    f"- {method}, 10^6 ballots, {n_c}c: tallyroom {s_own['work_s']:.2f} s "
+                    f"(count {s_own['count_s']:.2f} s) = {s_own['work_s'] / s_floor['work_s']:.1f}x "
+                    "the read floor."
+                )
+        big = _row(records, f"synthetic IRV {n_c}c 10,000,000", "tallyroom")
+        if big:
+            lines.append(
+                f"- 10^7 ballots, {n_c}c, IRV: peak memory {big['peak_mib']:.0f} MiB for "
+                f"{big.get('distinct', 0):,} distinct rankings (file "
+                f"{_file_mib(records, n_c):.0f} MiB), {big['work_s']:.1f} s."
+            )
+    for rec in records:
+        name = rec["workload"]["name"]
+        if name.startswith("Scotland"):
+            own = _row(records, name, "tallyroom")
+            vk = next((r for r in rec["results"] if r["tool"] == "votekit STV"), None)
+            fast = _row(records, name, "votekit FastSTV")
+            if own and vk:
+                if vk.get("status") == "ok":
+                    figure = f"{vk['work_s']:.0f} s = {vk['work_s'] / own['work_s']:.0f}x"
+                    ok = vk["work_s"] >= 10 * own["work_s"]
+                else:
+                    figure = f"{vk.get('note', vk.get('status'))}, i.e. > " + (
+                        f"{240 / own['work_s']:.0f}x"
+                    )
+                    ok = vk.get("status") == "timeout"
+                lines.append(
+                    f"- Exact Scottish STV over {rec['workload']['n_files']} contests: tallyroom "
+                    f"{own['work_s']:.1f} s; VoteKit float STV {figure} (target 10x): {verdict(ok)}."
+                )
+            if own and fast:
+                lines.append(
+                    f"- ... and VoteKit FastSTV (numpy, floats) {fast['work_s']:.1f} s = "
+                    f"{fast['work_s'] / own['work_s']:.1f}x tallyroom."
+                )
+        if name.startswith("RCTab scale"):
+            own = _row(records, name, "tallyroom")
+            floor = _row(records, name, "calamine read (floor)")
+            if own and floor:
+                ratio = own["work_s"] / floor["work_s"]
+                lines.append(
+                    f"- RCTab scale case (1,041,313 ballots, 13 ES&S xlsx): tallyroom "
+                    f"{own['work_s']:.1f} s vs calamine reading the cells {floor['work_s']:.1f} s = "
+                    f"**{ratio:.2f}x** (target 2x): {verdict(ratio <= 2)}."
+                )
+    return "\n".join(lines)
+
+
+def _file_mib(records: list[dict[str, Any]], n_c: int) -> float:
+    from .generate import synthetic_path
+    from .harness import REPO
+    from .workloads import SEED
+
+    path = synthetic_path(REPO / "benchmarks" / "results" / "data", 10_000_000, n_c, SEED)
+    return path.stat().st_size / 2**20 if path.exists() else 0.0

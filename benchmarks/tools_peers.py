@@ -78,12 +78,12 @@ def _plain(path: Path, workload: dict[str, Any]) -> tuple[Contest, int]:
 
 def _votekit_profile(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
     if workload["kind"] == "csv":
-        from votekit.cvr_loaders import load_ranking_csv
+        from votekit.cvr_loaders import load_ranking_csv  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
         n = int(workload["n_candidates"])
         prof = load_ranking_csv(path, list(range(n)), header_row=0, print_profile=False)
         return prof.group_ballots(), int(workload["seats"])
-    from votekit import RankBallot, RankProfile
+    from votekit import RankBallot, RankProfile  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     c, seats = _plain(path, workload)
     ballots = [
@@ -95,9 +95,9 @@ def _votekit_profile(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
 
 def _import_votekit() -> None:
     """Import VoteKit before the clock starts (its imports take about 0.5 s)."""
-    import votekit  # noqa: F401
-    import votekit.cvr_loaders  # noqa: F401
-    import votekit.elections  # noqa: F401
+    import votekit  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
+    import votekit.cvr_loaders  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
+    import votekit.elections  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
 
 
 def _elected(election: Any) -> list[str]:
@@ -106,7 +106,7 @@ def _elected(election: Any) -> list[str]:
 
 def votekit_irv(workload: dict[str, Any]) -> Result:
     _import_votekit()
-    from votekit.elections import IRV
+    from votekit.elections import IRV  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload, _votekit_profile, lambda p, s: _elected(IRV(p, tiebreak="random", rng_seed=SEED))
@@ -115,7 +115,7 @@ def votekit_irv(workload: dict[str, Any]) -> Result:
 
 def votekit_fast_irv(workload: dict[str, Any]) -> Result:
     _import_votekit()
-    from votekit.elections.election_types.ranking.stv.stv import FastIRV
+    from votekit.elections.election_types.ranking.stv.stv import FastIRV  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload, _votekit_profile, lambda p, s: _elected(FastIRV(p, tiebreak="random", rng_seed=SEED))
@@ -124,7 +124,7 @@ def votekit_fast_irv(workload: dict[str, Any]) -> Result:
 
 def votekit_stv(workload: dict[str, Any]) -> Result:
     _import_votekit()
-    from votekit.elections import STV
+    from votekit.elections import STV  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload,
@@ -135,7 +135,7 @@ def votekit_stv(workload: dict[str, Any]) -> Result:
 
 def votekit_fast_stv(workload: dict[str, Any]) -> Result:
     _import_votekit()
-    from votekit.elections.election_types.ranking.stv.stv import FastSTV
+    from votekit.elections.election_types.ranking.stv.stv import FastSTV  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload,
@@ -148,7 +148,7 @@ def votekit_fast_stv(workload: dict[str, Any]) -> Result:
 
 
 def _pv_profile(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
-    from pref_voting.profiles_with_ties import ProfileWithTies  # imported before timing
+    from pref_voting.profiles_with_ties import ProfileWithTies  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     c, seats = _plain(path, workload)
     rankings = [{x: i + 1 for i, x in enumerate(r)} for r in c.rankings]
@@ -157,8 +157,8 @@ def _pv_profile(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
 
 
 def pref_voting_irv(workload: dict[str, Any]) -> Result:
-    import pref_voting.profiles_with_ties  # noqa: F401
-    from pref_voting.iterative_methods import instant_runoff_for_truncated_linear_orders
+    import pref_voting.profiles_with_ties  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
+    from pref_voting.iterative_methods import instant_runoff_for_truncated_linear_orders  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload, _pv_profile, lambda p, s: instant_runoff_for_truncated_linear_orders(p)
@@ -166,8 +166,8 @@ def pref_voting_irv(workload: dict[str, Any]) -> Result:
 
 
 def pref_voting_stv_scottish(workload: dict[str, Any]) -> Result:
-    import pref_voting.profiles_with_ties  # noqa: F401
-    from pref_voting.proportional_methods import stv_scottish
+    import pref_voting.profiles_with_ties  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
+    from pref_voting.proportional_methods import stv_scottish  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload,
@@ -180,7 +180,7 @@ def pref_voting_stv_scottish(workload: dict[str, Any]) -> Result:
 
 
 def _pyrankvote_ballots(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
-    from pyrankvote import Ballot, Candidate
+    from pyrankvote import Ballot, Candidate  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     c, seats = _plain(path, workload)
     cands = {n: Candidate(n) for n in c.candidates}
@@ -192,7 +192,7 @@ def _pyrankvote_ballots(path: Path, workload: dict[str, Any]) -> tuple[Any, int]
 
 
 def pyrankvote_irv(workload: dict[str, Any]) -> Result:
-    import pyrankvote
+    import pyrankvote  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload,
@@ -202,7 +202,7 @@ def pyrankvote_irv(workload: dict[str, Any]) -> Result:
 
 
 def pyrankvote_stv(workload: dict[str, Any]) -> Result:
-    import pyrankvote
+    import pyrankvote  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
         workload,
@@ -218,7 +218,7 @@ def pyrankvote_stv(workload: dict[str, Any]) -> Result:
 
 
 def _cruncher_cvr(path: Path, workload: dict[str, Any]) -> tuple[Any, int]:
-    from rcv_cruncher.marks import BallotMarks
+    from rcv_cruncher.marks import BallotMarks  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     c, seats = _plain(path, workload)
     depth = max((len(r) for r in c.rankings), default=1)
@@ -231,8 +231,8 @@ def _cruncher_winners(rcv: Any) -> list[str]:
 
 
 def rcv_cruncher_irv(workload: dict[str, Any]) -> Result:
-    import rcv_cruncher
-    import rcv_cruncher.marks  # noqa: F401
+    import rcv_cruncher  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    import rcv_cruncher.marks  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
 
     return _run_contests(
         workload,
@@ -242,8 +242,8 @@ def rcv_cruncher_irv(workload: dict[str, Any]) -> Result:
 
 
 def rcv_cruncher_stv(workload: dict[str, Any]) -> Result:
-    import rcv_cruncher
-    import rcv_cruncher.marks  # noqa: F401
+    import rcv_cruncher  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    import rcv_cruncher.marks  # type: ignore[import-not-found, import-untyped, unused-ignore] # noqa: F401
 
     return _run_contests(
         workload,

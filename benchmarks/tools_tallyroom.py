@@ -32,12 +32,12 @@ def _groups(workload: dict[str, Any]) -> list[tuple[str, list[Path]]]:
 
 
 def tallyroom_count(workload: dict[str, Any]) -> Result:
-    import tallyroom
-    from tallyroom.registry import formats, methods
-
     import pyarrow as pa
     import pyarrow.compute  # noqa: F401
     import pyarrow.csv  # noqa: F401
+
+    import tallyroom
+    from tallyroom.registry import formats, methods
 
     formats(), methods()  # load the plugins before the clock starts
     pa.array([0])  # pyarrow imports pandas on first use (~0.5 s): start-up, not reading
@@ -48,6 +48,7 @@ def tallyroom_count(workload: dict[str, Any]) -> Result:
     winners: dict[str, list[str]] = {}
     ties: dict[str, int] = {}
     distinct = papers = 0
+    seats: int | None
     for name, paths in _groups(workload):
         t0 = time.perf_counter()
         if workload.get("rctab_config"):
