@@ -103,6 +103,20 @@ def test_single_preference_data_limit_sv_and_ranked_methods() -> None:
     assert all(r.elected == ("A",) for r in c.results)
 
 
+def test_methods_whose_rules_reject_papers_are_flagged() -> None:
+    """Full preferential voting (aus-hor) rejects papers that do not rank every candidate."""
+    short = tallyroom.Profile.from_rankings("ABC", [("A", 3), ("B", 2)])
+    c = compare(short, ["aus-hor", "irv"], tie_seed="x")
+    assert c.result("aus-hor").support is Support.NOT_APPLICABLE
+    assert c.result("aus-hor").elected == ()
+    assert "reject every paper" in c.result("aus-hor").reason
+    assert c.result("irv").support is Support.LIMITED  # one preference per paper
+    mixed = tallyroom.Profile.from_rankings("ABC", [("ABC", 3), ("B", 2)])
+    r = compare(mixed, ["aus-hor"], tie_seed="x").result("aus-hor")
+    assert r.support is Support.LIMITED and r.elected == ("A",)
+    assert "reject 2 of 5 papers" in r.reason
+
+
 def test_unknown_method_lists_valid_ones() -> None:
     p = tallyroom.Profile.from_rankings("AB", [("AB", 2)])
     with pytest.raises(RuleConfigError, match="valid methods: .*schulze"):

@@ -13,7 +13,9 @@ rules, and says for each whether the data support it:
   under it;
 * ``not applicable``: the method cannot count this contest (a single-winner
   method for several seats; an STV rule set for one seat, where it reduces to IRV;
-  any error the method raises, quoted);
+  a method whose rules reject every paper, e.g. full preferential voting on
+  truncated rankings; any error the method raises, quoted). A method whose rules
+  reject *some* of the papers is ``limited``, with the rejection heads listed;
 * ``tie needs a decision``: the method reached a tie to be decided by lot and no
   ``tie_seed`` was given (the tied candidates are listed).
 
@@ -214,6 +216,26 @@ def _run(
         return MethodResult(spec.name, spec.title, Support.NOT_APPLICABLE, (), str(exc))
     except TallyroomError as exc:
         return MethodResult(spec.name, spec.title, Support.NOT_APPLICABLE, (), str(exc))
+    rejected = result.valid_papers < profile.total
+    if rejected:
+        n_rej = profile.total - result.valid_papers
+        heads = "; ".join(
+            f"{head}: {n}"
+            for head, n in result.rejected.items()
+            if n and n > profile.rejected.get(head, 0)
+        )
+        if result.valid_papers == 0:
+            return MethodResult(
+                spec.name,
+                spec.title,
+                Support.NOT_APPLICABLE,
+                (),
+                f"its rules reject every paper ({heads}); the count it makes of no papers "
+                "(decided by lot) is not a result",
+                result,
+            )
+        support = Support.LIMITED
+        why = f"{why}; but its rules reject {n_rej} of {profile.total} papers ({heads})"
     found: Margins | None = None
     if supports_margins(result) and not unsupported_options(result):
         try:
