@@ -314,7 +314,9 @@ def test_generic_csv_ranks_per_candidate_column() -> None:
     assert profile.metadata["ballot_ids"][0] == "R_3QEQ85E7gV2DuyG"
     assert profile.paper_order is not None
     assert profile.describe_code(int(profile.ballots[profile.paper_order[0]][0])) == "Cucumber"
-    assert "p1" in profile.metadata["precinct_names"]
+    # Papers without a precinct or batch get RCTab's generic-CSV names for them.
+    assert profile.metadata["precinct_names"] == ("p1", "p2", "no_precinct_id")
+    assert profile.metadata["batch_names"] == ("b1", "b2", "no_batch_id")
 
 
 def test_generic_csv_without_id_header() -> None:

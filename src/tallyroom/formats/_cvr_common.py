@@ -41,6 +41,7 @@ from ._common import check_options, resolve_candidates
 __all__ = [
     "COMMON_OPTIONS",
     "LABEL_OPTIONS",
+    "MISSING_BATCH",
     "MISSING_PRECINCT",
     "UNDECLARED_WRITE_IN",
     "CodeBook",
@@ -52,8 +53,10 @@ __all__ = [
 
 #: The name RCTab gives undeclared write-ins in its outputs.
 UNDECLARED_WRITE_IN = "Undeclared Write-ins"
-#: RCTab's precinct name for papers whose precinct is empty.
+#: RCTab's precinct name for papers whose precinct is empty (ES&S reader).
 MISSING_PRECINCT = "missing_precinct_id"
+#: The batch name for papers whose batch is empty.
+MISSING_BATCH = "missing_batch_id"
 
 #: Options every CVR reader takes.
 COMMON_OPTIONS: dict[str, str] = {
@@ -297,9 +300,18 @@ def strip_blanks(codes: Sequence[int]) -> tuple[int, ...]:
 
 
 class PaperCollector:
-    """Groups papers on (ranking, precinct, batch) as they are read."""
+    """Groups papers on (ranking, precinct, batch) as they are read.
 
-    def __init__(self) -> None:
+    An empty precinct or batch is named ``missing_precinct`` / ``missing_batch`` (RCTab's
+    names differ by reader: ``missing_precinct_id`` for ES&S, ``no_precinct_id`` and
+    ``no_batch_id`` for generic CSV).
+    """
+
+    def __init__(
+        self, *, missing_precinct: str = MISSING_PRECINCT, missing_batch: str = MISSING_BATCH
+    ) -> None:
+        self.missing_precinct = missing_precinct
+        self.missing_batch = missing_batch
         self.rows: dict[tuple[Any, ...], int] = {}
         self.codes: list[tuple[int, ...]] = []
         self.weights: list[int] = []
@@ -318,10 +330,12 @@ class PaperCollector:
         precinct: str | None = None,
         batch: str | None = None,
     ) -> int:
-        """Add ``weight`` papers; return their row. An empty precinct is :data:`MISSING_PRECINCT`."""
+        """Add ``weight`` papers; return their row."""
         ranking = strip_blanks(codes)
         if precinct is not None and precinct.strip() == "":
-            precinct = MISSING_PRECINCT
+            precinct = self.missing_precinct
+        if batch is not None and batch.strip() == "":
+            batch = self.missing_batch
         p = -1 if precinct is None else self.precinct_names.setdefault(
             precinct, len(self.precinct_names)
         )

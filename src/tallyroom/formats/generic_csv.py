@@ -78,7 +78,8 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                     codes_of.append(book.undeclared_write_in())
                 else:
                     codes_of.append(book.candidate(name, 1))
-            collector = PaperCollector()
+            # RCTab's generic CSV reader names absent strata so:
+            collector = PaperCollector(missing_precinct="no_precinct_id", missing_batch="no_batch_id")
             cache: dict[tuple[str, ...], list[int]] = {}
             for row in reader:
                 line = reader.line_num
