@@ -127,3 +127,18 @@ def test_bounds_hold_by_brute_force(rows: list, method: str) -> None:
                 changed.append(((r,) + tuple(c for c in ranking if c != r), take))
         assert left == 0
         assert winner(changed, method) != base
+
+
+def test_a_tie_decided_in_the_count_gives_a_lower_bound_of_zero() -> None:
+    """RULES.md §2.5(b): round 2 has E = F = 11, decided by countback: a different decision
+    (no paper changed) could change the count, so the lower bound is 0."""
+    p = tallyroom.Profile.from_rankings(
+        "ABCDEF",
+        [("AB", 30), ("BA", 21), ("CB", 20), ("DC", 7), ("DF", 1), ("EC", 11), ("FD", 10)],
+    )
+    count = tallyroom.count(p, "irv")
+    assert count.ties
+    m = margins(count)
+    assert m.lower_bound == 0
+    assert any("was decided by" in n for n in m.notes)
+    assert m.upper_bound is not None and m.upper_bound > 0

@@ -60,8 +60,11 @@ def _condorcet_lines(c: Comparison) -> list[str]:
 def to_text(comparison: Comparison, *, margins: bool = False) -> str:
     c = comparison
     out = [c.title or "Comparison of counting methods", f"Seats: {c.seats}", *c.notes, ""]
-    rows = [[r.method, r.support.value, _elected(r), r.reason] for r in c.results]
-    out.append(text_table(["Method", "Data support", "Elected", "Why"], rows))
+    rows = [[r.method, r.support.value, _elected(r)] for r in c.results]
+    out.append(text_table(["Method", "Data support", "Elected"], rows))
+    out.append("")
+    out.append("Why:")
+    out += [f"  {r.method}: {r.reason}" for r in c.results]
     out.append("")
     out += _condorcet_lines(c)
     out.append("")
