@@ -412,3 +412,19 @@ def test_dominion_precinct_from_the_portion_when_records_name_none() -> None:
     profile = tallyroom.read_ballots(folder, contest_id="7", undeclared_write_in_label="476")
     allowed = {precincts[p["PrecinctId"]] for p in manifest if p.get("PrecinctId") in precincts}
     assert set(profile.metadata["precinct_names"]) <= allowed
+
+
+def test_merge_names_the_stratum_of_files_without_one(tmp_path: Path) -> None:
+    a = tmp_path / "a.csv"
+    a.write_text("id,precinct,A,B\n1,North,1,2\n")
+    b = tmp_path / "b.csv"
+    b.write_text("id,A,B\n2,2,1\n")
+    pa = tallyroom.read_ballots(a, format="generic-csv", first_vote_column_index=3,
+                                precinct_column_index=2)
+    pb = tallyroom.read_ballots(b, format="generic-csv", first_vote_column_index=2)
+    merged = Profile.merge([pa, pb])
+    names = merged.metadata["precinct_names"]
+    assert names == ("North", "missing_precinct_id")
+    by_precinct = {names[int(i)]: t for i, (t, _) in zip(merged.metadata["precinct"],
+                                                         merged.rankings(), strict=True)}
+    assert by_precinct == {"North": ("A", "B"), "missing_precinct_id": ("B", "A")}

@@ -344,9 +344,10 @@ _STRATA = ("precinct", "batch")
 
 
 def _merge_strata(profiles: Sequence[Profile]) -> tuple[list[Any], dict[str, Any]]:
-    """Per-row precinct/batch codes of the stacked profiles (-1: none), with merged names.
+    """Per-row precinct/batch codes of the stacked profiles, with merged names.
 
-    A stratum is kept when any profile has it (``metadata[name]`` + ``[name_names]``).
+    A stratum is kept when any profile has it (``metadata[name]`` + ``[name_names]``);
+    papers of a profile without it get the stratum ``missing_<name>_id``.
     """
     columns: list[Any] = []
     metadata: dict[str, Any] = {}
@@ -358,7 +359,8 @@ def _merge_strata(profiles: Sequence[Profile]) -> tuple[list[Any], dict[str, Any
         for p in profiles:
             local = p.metadata.get(name)
             if local is None:
-                parts.append(np.full(p.n_distinct, -1, dtype=np.int64))
+                missing = table.setdefault(f"missing_{name}_id", len(table))
+                parts.append(np.full(p.n_distinct, missing, dtype=np.int64))
                 continue
             mapping = np.array(
                 [table.setdefault(n, len(table)) for n in p.metadata[f"{name}_names"]],
