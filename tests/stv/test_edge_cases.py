@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 import tallyroom
@@ -187,3 +189,17 @@ def test_irish_124_1A_elects_all_but_the_lowest() -> None:
     last = result.final_round
     assert last.number == 2 and [d.candidate for d in last.elected] == ["A", "B"]
     assert "s.124(1A)" in last.elected[1].reason
+
+
+def test_large_weights_stay_exact() -> None:
+    # 9 places and millions of papers: surplus x value overflows 64 bits, so the engine
+    # must fall back to Python integers rather than wrap around.
+    big = 3_000_000_000
+    p = Profile.from_rankings("ABC", [(("A", "B"), big), (("B",), 7), (("C",), big // 3)])
+    result = tallyroom.count(p, "scottish-stv", {"places": 9}, seats=2)
+    valid = big + 7 + big // 3
+    quota = valid // 3 + 1
+    surplus = big - quota
+    tv = Fraction(surplus * 10**9 // big, 10**9)
+    assert result.rounds[1].tally["B"] == 7 + big * tv
+    assert result.elected == ("A", "B")

@@ -49,7 +49,7 @@ from ._options import (
     check_contest,
     quota_value,
 )
-from ._papers import IntArray, Parcel, Piles
+from ._papers import IntArray, Parcel, Piles, muldiv
 from ._steps import elect_reached, move
 
 __all__ = ["GregoryRules", "count_gregory"]
@@ -83,8 +83,8 @@ class GregoryRules:
     )
 
     def __post_init__(self) -> None:
-        if not 0 <= self.places <= 12:
-            raise RuleConfigError(f"places must be between 0 and 12, not {self.places}")
+        if not 0 <= self.places <= 9:
+            raise RuleConfigError(f"places must be between 0 and 9, not {self.places}")
         if self.quota is Quota.ERS97 and self.places < 2:
             raise RuleConfigError("the ERS97 quota is worked to 2 decimals: places must be >= 2")
 
@@ -223,7 +223,7 @@ class _Count:
             if rules.surplus is SurplusMethod.WEIGHTED_INCLUSIVE:
                 # SSI 2011/399 Sch 1 r.49(3)-(4): each paper at surplus x value / total,
                 # truncated to 5 decimals (units are 10**-places, so floor is exact).
-                values = (papers.values * surplus) // total
+                values = muldiv(papers.values, surplus, total)
                 tvs = sorted({int(v) for v in papers.values.tolist()}, reverse=True)
                 parts = [f"{self.fmt(v)} -> {self.fmt(v * surplus // total)}" for v in tvs]
                 note = (f"surplus {self.fmt(surplus)} of {self.names[c]} over all "
@@ -232,7 +232,7 @@ class _Count:
                 # RCTab: surplus fraction = surplus / total truncated, then each paper's
                 # value x fraction truncated (decimalPlacesForVoteArithmetic).
                 fraction = surplus * self.scale // total
-                values = papers.values * fraction // self.scale
+                values = muldiv(papers.values, fraction, self.scale)
                 note = (f"surplus {self.fmt(surplus)} of {self.names[c]}: surplus fraction "
                         f"{self.fmt(fraction)} applied to all {papers.papers} papers")
             moved = self.move(c, Parcel(papers.stage, papers.rows, papers.counts, values,

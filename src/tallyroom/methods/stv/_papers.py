@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ...ballots.marks import BLANK
 from ...ballots.profile import Profile
 
-__all__ = ["BROKEN", "NO_FURTHER", "VOID", "Parcel", "Piles", "next_preferences"]
+__all__ = ["BROKEN", "NO_FURTHER", "VOID", "Parcel", "Piles", "muldiv", "next_preferences"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -92,6 +92,17 @@ class Parcel:
             source,
             parcels[0].tv,
         )
+
+
+def muldiv(values: IntArray, mul: int, div: int) -> IntArray:
+    """``floor(values * mul / div)`` exactly: int64 when the product fits, else Python ints."""
+    top = int(values.max()) if values.size else 0
+    if top * mul < 2**62:
+        return (values * mul) // div
+    exact = [v * mul // div for v in values.tolist()]
+    return np.array(exact, dtype=np.int64) if max(exact, default=0) < 2**62 else np.array(
+        exact, dtype=object
+    )
 
 
 def next_preferences(
