@@ -140,10 +140,14 @@ def test_dominion_needs_contest_id(dominion: Path) -> None:
 
 
 def test_dominion_candidate_list_without_the_id(dominion: Path) -> None:
-    with pytest.raises(BallotFileError, match="unknown candidate '5\\d\\d'"):
+    with pytest.raises(
+        BallotFileError, match=r"candidate id 5\d\d \('.*' in the manifest\) matches no candidate"
+    ) as info:
         tallyroom.read_ballots(
             dominion, contest_id="7", candidates=["Nobody Known"], undeclared_write_in_label="476"
         )
+    assert info.value.path is not None and "CvrExport_" in info.value.path
+    assert info.value.line is not None
 
 
 # -- CDF -------------------------------------------------------------------------------
@@ -223,8 +227,14 @@ def test_hart_bad_value(hart: Path) -> None:
 
 
 def test_hart_unknown_candidate(hart: Path) -> None:
-    with pytest.raises(BallotFileError, match="unknown candidate"):
+    with pytest.raises(BallotFileError, match=r"option .* \('.*'\) matches no candidate") as info:
         tallyroom.read_ballots(hart, format="hart", contest_id=CEDAR, candidates=["Someone Else"])
+    assert info.value.path is not None and info.value.path.endswith(".xml")
+
+
+def test_alias_clashing_with_another_candidate() -> None:
+    with pytest.raises(BallotFileError, match="alias 'B' of 'A' is also the name or code of 'B'"):
+        tallyroom.read_ballots(ESS, candidates=["A", "B", "C", "D"], aliases={"B": "A"}, **ESS_OPTS)
 
 
 def test_hart_empty_folder(tmp_path: Path) -> None:

@@ -200,6 +200,13 @@ class CodeBook:
                 raise BallotFileError(path, f"alias {text!r} names unknown candidate {name!r}")
             if target is None:
                 target = self._add(Candidate(name))
+            clash = self.index.get(text)
+            if clash is not None and clash != target:
+                raise BallotFileError(
+                    path,
+                    f"alias {text!r} of {name!r} is also the name or code of "
+                    f"{self.cands[clash].name!r}",
+                )
             self.index[text] = target
         self.groups: dict[tuple[int, ...], int] = {}
         self._uwi: int | None = None

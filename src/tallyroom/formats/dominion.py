@@ -269,6 +269,13 @@ def _session(
                 if rank < 1:
                     raise BallotFileError(export, f"{where}: rank {rank} is not 1 or more",
                                           line=number)
+                if cid not in book.index and cid != opts.undeclared_write_in_label:
+                    raise BallotFileError(
+                        export,
+                        f"{where}: candidate id {cid} ({manifest_names[cid]!r} in the manifest) "
+                        "matches no candidate's name, code or alias",
+                        line=number,
+                    )
                 by_rank.setdefault(rank, []).append(book.candidate(cid, number))
             depth = max(by_rank, default=0)
             codes = [BLANK] * depth

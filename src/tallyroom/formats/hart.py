@@ -176,7 +176,11 @@ def _candidate(f: Path, oid: str, name: str | None, book: CodeBook) -> int:
         i = book.candidate(name, None)
         book.index[oid] = i
         return i
-    return book.candidate(oid, None)
+    raise BallotFileError(
+        f,
+        f"option {oid} ({name!r}) matches no candidate's name, code or alias "
+        "(or set undeclared_write_in_label to its Id)",
+    )
 
 
 def sniff(path: Path, head: bytes) -> bool:
