@@ -6,6 +6,8 @@ peers in their own virtualenv), ``repeats`` times, and keeps:
 * ``work_s``: median of the child's own read + count time (no interpreter
   start-up or imports), the figure ratios are taken on;
 * ``read_s`` / ``count_s``: medians of the two phases;
+* ``work_cpu_s`` (``read_cpu_s``, ``count_cpu_s``): the same phases in CPU time
+  of the child (all its threads), the fairer figure on a busy machine;
 * ``wall_s``: median wall time of the whole child process;
 * ``cpu_s``: median CPU time (user + system, all threads) of the whole child
   process, start-up included: less disturbed than wall time on a busy machine;
@@ -71,6 +73,9 @@ class Measurement:
                 work_s=self.median("work_s"),
                 read_s=self.median("read_s"),
                 count_s=self.median("count_s"),
+                work_cpu_s=self.median("work_cpu_s"),
+                read_cpu_s=self.median("read_cpu_s"),
+                count_cpu_s=self.median("count_cpu_s"),
                 wall_s=self.median("wall_s"),
                 cpu_s=self.median("cpu_s"),
                 load1=max(r.get("load1", 0.0) for r in self.runs),
@@ -157,6 +162,7 @@ def _wait(
     result["load1"] = os.getloadavg()[0]
     if result.get("ok"):
         result["work_s"] = result.get("read_s", 0.0) + result.get("count_s", 0.0)
+        result["work_cpu_s"] = result.get("read_cpu_s", 0.0) + result.get("count_cpu_s", 0.0)
     return result
 
 
@@ -290,6 +296,9 @@ def _add_ratios_and_agreement(rows: list[dict[str, Any]], own: dict[str, Any] | 
     for r in rows:
         if base and r.get("work_s") is not None:
             r["ratio"] = r["work_s"] / base
+        cpu_base = own.get("work_cpu_s") if own else None
+        if cpu_base and r.get("work_cpu_s") is not None:
+            r["cpu_ratio"] = r["work_cpu_s"] / cpu_base
         if own and r["tool"] in PEERS and r["status"] == "ok":
             r["agreement"] = compare(own, r, PEERS[r["tool"]][2])
 

@@ -88,14 +88,15 @@ def _agreement(r: dict[str, Any]) -> str:
 def table(records: list[dict[str, Any]]) -> str:
     """One Markdown table: a row per (workload, tool)."""
     lines = [
-        "| workload | tool | read | count | read+count | ratio to tallyroom | process wall | "
-        "process CPU | peak RSS | load | winners agree | note |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| workload | tool | read | count | read+count | ratio | read+count CPU | CPU ratio | "
+        "process wall | peak RSS | load | winners agree | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for rec in records:
         name = rec["workload"]["name"]
         for r in rec["results"]:
             ratio = f"{r['ratio']:.2f}x" if r.get("ratio") is not None else ""
+            cpu_ratio = f"{r['cpu_ratio']:.2f}x" if r.get("cpu_ratio") is not None else ""
             peak = f"{r['peak_mib']:.0f} MiB" if r.get("peak_mib") is not None else ""
             load = f"{r['load1']:.1f}" if r.get("load1") is not None else ""
             note = r.get("note", "")
@@ -105,8 +106,9 @@ def table(records: list[dict[str, Any]]) -> str:
                 note = (note + "; " if note else "") + f"median of {r['n_runs']}"
             lines.append(
                 f"| {name} | {r['tool']} | {_fmt_s(r.get('read_s'))} | {_fmt_s(r.get('count_s'))} | "
-                f"{_fmt_s(r.get('work_s')) or r['status']} | {ratio} | {_fmt_s(r.get('wall_s'))} | "
-                f"{_fmt_s(r.get('cpu_s'))} | {peak} | {load} | {_agreement(r)} | "
+                f"{_fmt_s(r.get('work_s')) or r['status']} | {ratio} | "
+                f"{_fmt_s(r.get('work_cpu_s'))} | {cpu_ratio} | {_fmt_s(r.get('wall_s'))} | "
+                f"{peak} | {load} | {_agreement(r)} | "
                 f"{note.replace('|', '/')} |"
             )
     return "\n".join(lines)

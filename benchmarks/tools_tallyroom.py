@@ -44,25 +44,27 @@ def tallyroom_count(workload: dict[str, Any]) -> Result:
     fmt = workload.get("tallyroom_format") or FORMATS[workload["kind"]]
     method = workload.get("tallyroom_method") or METHODS[workload["method"]]
     read_opts = dict(workload.get("read_options", {}))
-    read_s = count_s = 0.0
+    read_s = count_s = read_cpu = count_cpu = 0.0
     winners: dict[str, list[str]] = {}
     ties: dict[str, int] = {}
     distinct = papers = 0
     seats: int | None
     for name, paths in _groups(workload):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if workload.get("rctab_config"):
             profile, rules, seats = _read_rctab(workload["rctab_config"])
         else:
             profile = tallyroom.read_ballots(paths, format=fmt, **read_opts)
             rules = workload.get("tallyroom_rules")
             seats = workload.get("seats") if workload["kind"] == "csv" else None
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         seed = None if rules is not None else "benchmark"
         result = tallyroom.count(profile, method=method, rules=rules, seats=seats, tie_seed=seed)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         read_s += t1 - t0
         count_s += t2 - t1
+        read_cpu += c1 - c0
+        count_cpu += c2 - c1
         if workload["kind"] in ("blt", "soi"):
             # compared by ballot position: readers normalise names differently
             names = list(profile.candidates.names)
@@ -78,6 +80,8 @@ def tallyroom_count(workload: dict[str, Any]) -> Result:
         "winners": winners,
         "read_s": read_s,
         "count_s": count_s,
+        "read_cpu_s": read_cpu,
+        "count_cpu_s": count_cpu,
         "ties": ties,
         "distinct": distinct,
         "papers": papers,
@@ -97,24 +101,36 @@ def _read_rctab(config_path: str) -> tuple[Any, Any, int]:
 def pyarrow_floor(workload: dict[str, Any]) -> Result:
     import pyarrow.csv as pacsv
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rows = 0
     for f in workload["files"]:
         rows += pacsv.read_csv(f).num_rows
-    return {"read_s": time.perf_counter() - t0, "count_s": 0.0, "papers": rows}
+    return {
+        "read_s": time.perf_counter() - t0,
+        "count_s": 0.0,
+        "read_cpu_s": time.process_time() - c0,
+        "count_cpu_s": 0.0,
+        "papers": rows,
+    }
 
 
 def calamine_floor(workload: dict[str, Any]) -> Result:
     from python_calamine import CalamineWorkbook
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     cells = 0
     for f in workload["files"]:
         wb = CalamineWorkbook.from_path(str(f))
         for sheet in wb.sheet_names:
             rows = wb.get_sheet_by_name(sheet).to_python()
             cells += sum(len(r) for r in rows)
-    return {"read_s": time.perf_counter() - t0, "count_s": 0.0, "cells": cells}
+    return {
+        "read_s": time.perf_counter() - t0,
+        "count_s": 0.0,
+        "read_cpu_s": time.process_time() - c0,
+        "count_cpu_s": 0.0,
+        "cells": cells,
+    }
 
 
 #: tool name -> adapter
