@@ -118,8 +118,8 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
     page.goto(contest_url)
     page.locator("#files").set_input_files(str(LONDON / "first_second_choice_matrix.csv"))
     page.get_by_role("button", name="Upload").click()
-    page.get_by_role("cell", name="first_second_choice_matrix.csv").wait_for()
-    assert page.get_by_role("cell", name="2,531,357").is_visible()
+    page.get_by_role("cell", name="first_second_choice_matrix.csv", exact=True).wait_for()
+    assert page.get_by_role("cell", name="2,531,357", exact=True).is_visible()
 
     page.get_by_role("button", name="Run the count").click()
     page.wait_for_url(re.compile(r".*/counts/\d+$"))

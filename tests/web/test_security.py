@@ -45,9 +45,13 @@ def _fill(path: str, ids: dict[str, int]) -> str:
 
 async def _fixture_ids(admin: httpx.AsyncClient) -> dict[str, int]:
     contest = await make_contest(admin)
-    assert (await upload(admin, contest["id"], london_matrix())).status_code == 201
+    uploaded = await upload(admin, contest["id"], london_matrix())
+    assert uploaded.status_code == 201
     rec = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
-    return {"election_id": contest["election_id"], "contest_id": contest["id"], "count_id": rec["id"]}
+    return {
+        "election_id": contest["election_id"], "contest_id": contest["id"], "count_id": rec["id"],
+        "upload_id": uploaded.json()[0]["id"],
+    }
 
 
 async def _state(admin: httpx.AsyncClient) -> tuple[Any, ...]:
@@ -68,7 +72,8 @@ async def test_the_app_has_the_expected_write_routes(app: Any) -> None:
     routes = write_routes(app)
     assert ("POST", "/api/contests/{contest_id}/files") in routes
     assert ("POST", "/contests/{contest_id}/counts") in routes
-    assert len(routes) >= 18  # 9 API writes and 9 form posts
+    assert ("DELETE", "/api/contests/{contest_id}/files/{upload_id}") in routes
+    assert len(routes) >= 20  # 10 API writes and 10 form posts
 
 
 async def test_every_write_route_refuses_anonymous_requests(
