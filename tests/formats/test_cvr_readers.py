@@ -160,6 +160,14 @@ def test_dominion_alaska_reads_the_records_rctab_read() -> None:
         f"{r['Tabulator Id']}-{r['Batch Id']}-{r['Record Id']}" for r in rows
     )
     assert Counter(profile.metadata["ballot_ids"]) == wanted
+    # Each paper's record fields, as RCTab's CVR export lists them.
+    assert profile.metadata["paper_fields"][:5] == (
+        "TabulatorId", "BatchId", "RecordId", "Precinct", "PrecinctPortion"
+    )
+    assert Counter(r[:5] for r in profile.metadata["paper_records"]) == Counter(
+        (r["Tabulator Id"], r["Batch Id"], r["Record Id"], r["Precinct"], r["Precinct Portion"])
+        for r in rows
+    )
     # Each paper's rankings as RCTab exported them.
     by_id = {
         f"{r['Tabulator Id']}-{r['Batch Id']}-{r['Record Id']}": tuple(

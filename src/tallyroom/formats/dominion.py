@@ -45,12 +45,17 @@ from ..errors import BallotFileError
 from ..registry import FormatSpec
 from ._cvr_common import COMMON_OPTIONS, CodeBook, CvrOptions, PaperCollector
 
-__all__ = ["cvr_export_files", "read", "register_ballot_formats", "sniff"]
+__all__ = ["RECORD_FIELDS", "cvr_export_files", "read", "register_ballot_formats", "sniff"]
 
 OPTIONS: dict[str, str] = {
     **COMMON_OPTIONS,
     "contest_id": "the contest's Id in ContestManifest.json (required)",
 }
+
+#: With ``keep_order``: ``metadata["paper_records"]`` holds, per paper in file order, these
+#: fields of its Dominion record (the precinct as the record names it, without deriving it
+#: from the portion), for exports that list every CVR as RCTab's does.
+RECORD_FIELDS = ("TabulatorId", "BatchId", "RecordId", "Precinct", "PrecinctPortion", "BallotTypeId")
 
 _EXPORT = re.compile(r"CvrExport(?:_(\d+))?\.json$", re.IGNORECASE)
 
@@ -106,12 +111,12 @@ def _contest_candidates(
     return str(contests[contest]["Description"]), names
 
 
-def _places(folder: Path) -> tuple[dict[int, int | None], dict[int, str]]:
-    """Precinct portions (id -> their precinct's id) and precincts (id -> name)."""
-    portions: dict[int, int | None] = {}
+def _places(folder: Path) -> tuple[dict[int, tuple[str, int | None]], dict[int, str]]:
+    """Precinct portions (id -> name, their precinct's id) and precincts (id -> name)."""
+    portions: dict[int, tuple[str, int | None]] = {}
     for p in _manifest(folder / "PrecinctPortionManifest.json"):
         pid = p.get("PrecinctId")
-        portions[int(p["Id"])] = None if pid is None else int(pid)
+        portions[int(p["Id"])] = (str(p["Description"]), None if pid is None else int(pid))
     precinct_file = folder / "PrecinctManifest.json"
     precincts = (
         {int(p["Id"]): str(p["Description"]) for p in _manifest(precinct_file)}
@@ -162,6 +167,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     collector = PaperCollector()
     skipped = {"unadjudicated_records": 0, "invalid_contest_records": 0}
     invalid = _invalid_contest_id(folder)
+    records: list[tuple[str, ...]] | None = [] if opts.keep_order else None
     for export in exports:
         data = _load(export)
         sessions = data.get("Sessions") if isinstance(data, dict) else None
@@ -171,7 +177,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             try:
                 outcome = _session(
                     export, number, session, contest, manifest_names, book, collector, opts,
-                    portions, precincts, invalid,
+                    portions, precincts, invalid, records,
                 )
                 if outcome:
                     skipped[outcome] += 1
@@ -190,7 +196,10 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     profile = collector.profile(
         book, [*manifests, *exports], keep_order=opts.keep_order, title=title
     )
-    extra = {k: v for k, v in skipped.items() if v}
+    extra: dict[str, Any] = {k: v for k, v in skipped.items() if v}
+    if records is not None:
+        extra["paper_fields"] = RECORD_FIELDS
+        extra["paper_records"] = tuple(records)
     return _with_metadata(profile, **extra) if extra else profile
 
 
@@ -215,9 +224,10 @@ def _session(
     book: CodeBook,
     collector: PaperCollector,
     opts: CvrOptions,
-    portions: Mapping[int, int | None],
+    portions: Mapping[int, tuple[str, int | None]],
     precincts: Mapping[int, str],
     invalid: int,
+    records: list[tuple[str, ...]] | None,
 ) -> str | None:
     """Read one session; name the reason if it holds no paper of the contest."""
     record = session["Original"]
@@ -233,8 +243,9 @@ def _session(
             export, f"{where}: PrecinctPortionId {portion} is not in the manifest", line=number
         )
     pid = record.get("PrecinctId")
+    listed = pid
     if pid is None and portion is not None:
-        pid = portions[int(portion)]  # the portion's precinct
+        pid = portions[int(portion)][1]  # the portion's precinct
     precinct: str | None = None
     if pid is not None and precincts:
         if int(pid) not in precincts:
@@ -285,6 +296,15 @@ def _session(
                 codes, ballot_id=ballot_id, keep_order=opts.keep_order, precinct=precinct,
                 batch=batch,
             )
+            if records is not None:
+                records.append((
+                    str(session.get("TabulatorId", "")),
+                    str(session.get("BatchId", "")),
+                    str(session.get("RecordId", "")),
+                    precincts.get(int(listed), "") if listed is not None else "",
+                    portions[int(portion)][0] if portion is not None else "",
+                    str(record.get("BallotTypeId", "")),
+                ))
     return outcome
 
 
