@@ -82,3 +82,40 @@ def test_deterministic(election: tuple[list[str], list[tuple[tuple[str, ...], in
 def test_fractions_are_exact() -> None:
     result = run("scottish-stv", list("ABC"), [(("A", "B"), 7), (("B",), 2), (("C",), 3)], 1)
     assert all(isinstance(v, Fraction) for r in result.rounds for v in r.tally.values())
+
+
+@st.composite
+def messy_elections(draw: st.DrawFn) -> tuple[list[str], list[tuple[tuple[object, ...], int]],
+                                               int, list[str]]:
+    n = draw(st.integers(2, 5))
+    names = list(NAMES[:n])
+    mark = st.one_of(
+        st.sampled_from(names), st.none(), st.just("*"), st.just("?"),
+        st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True).map(tuple),
+    )
+    ballots = draw(st.lists(st.tuples(st.lists(mark, min_size=1, max_size=6).map(tuple),
+                                      st.integers(1, 9)), min_size=1, max_size=12))
+    withdrawn = draw(st.lists(st.sampled_from(names), max_size=1))
+    seats = draw(st.integers(1, n))
+    return names, ballots, seats, withdrawn
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_elections(), st.sampled_from(METHODS))
+def test_messy_papers_never_crash(election: tuple[list[str], list[tuple[tuple[object, ...], int]],
+                                                  int, list[str]], method: str) -> None:
+    """Blanks, overvotes, uncertain marks, repeated names, withdrawals: a verified count or a
+    clear TallyroomError, never anything else."""
+    from tallyroom.errors import CountError
+
+    names, ballots, seats, withdrawn = election
+    profile = Profile.from_rankings(names, ballots, keep_order=True,  # type: ignore[arg-type]
+                                    withdrawn=frozenset(withdrawn))
+    try:
+        result = tallyroom.count(profile, method, RULES.get(method), seats=seats, tie_seed="m")
+    except CountError as exc:
+        assert "seats but only" in str(exc) or "no valid ballot papers" in str(exc)
+        return
+    assert result.valid_papers + sum(result.rejected.values()) == profile.total
+    assert len(result.elected) == seats
+    assert not set(result.elected) & set(withdrawn)

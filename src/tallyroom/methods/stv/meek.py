@@ -45,7 +45,7 @@ from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
 from ._log import NON_TRANSFERABLE, StageLog
 from ._options import SkippedPreference, check_contest
-from ._papers import next_preferences
+from ._papers import BROKEN, NO_FURTHER, VOID, next_preferences
 
 __all__ = ["MEEK_NZ", "MeekRules", "count", "register_counting_methods"]
 
@@ -115,14 +115,22 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
     n = len(names)
     ballots = profile.ballots
     gaps_break = rules.skipped is SkippedPreference.ENDS_PAPER
-    # A paper is valid when its first mark (blanks passed over) is a single candidate.
+    withdrawn = [profile.candidates.index_of(x) for x in sorted(profile.withdrawn)]
+    standing = np.ones(n, dtype=bool)
+    standing[withdrawn] = False
+    # A paper is valid when its first mark (blanks and withdrawn candidates passed over)
+    # is a single candidate.
     rows = np.arange(profile.n_distinct, dtype=np.int64)
     first, _ = next_preferences(ballots, rows, np.full(rows.shape[0], -1, dtype=np.int64),
-                                np.ones(n, dtype=bool), gaps_break)
+                                standing, gaps_break)
     valid_rows = first >= 0
-    withdrawn = [profile.candidates.index_of(x) for x in sorted(profile.withdrawn)]
     valid = int(profile.weights[valid_rows].sum())
-    invalid = profile.total - valid
+    invalid = {
+        reason: int(profile.weights[first == code].sum())
+        for code, reason in ((NO_FURTHER, "no first preference"),
+                             (VOID, "first preference void (more than one or uncertain)"),
+                             (BROKEN, "first preference not marked (sequence starts later)"))
+    }
     check_contest(n - len(withdrawn), seats, valid)
     b = ballots[valid_rows]
     w = profile.weights[valid_rows].astype(np.int64)
@@ -148,6 +156,8 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
         q = (total - nt) // (seats + 1) + 1  # cl.5: truncated to 9 dp, plus 10**-9
         if previous is not None:
             _log_changes(log, previous, (tally, nt))
+        elif nt:
+            log.exhausted[NON_TRANSFERABLE] = nt
         previous = (tally, nt)
         log.open(tally, "First preferences" if iteration == 1 else f"Iteration {iteration}",
                  threshold=Fraction(q, SCALE),
@@ -182,8 +192,9 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
         keep[tied[0]] = 0
         log.exclude(tied[0], "lowest votes once the surpluses are below the tolerance")
     rejected = dict(profile.rejected)
-    if invalid:
-        rejected["no first preference"] = rejected.get("no first preference", 0) + invalid
+    for reason, k in invalid.items():
+        if k:
+            rejected[reason] = rejected.get(reason, 0) + k
     return log.finish(method="meek-nz", rules=rules, seats=seats, profile=profile,
                       valid_papers=valid, rejected=rejected,
                       extras={"iterations": iteration, "places": 9,
