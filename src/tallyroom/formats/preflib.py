@@ -33,6 +33,7 @@ profiles holding any of them instead of dropping them.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -348,8 +349,11 @@ def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
         f"# NUMBER UNIQUE ORDERS: {len(lines)}",
     ]
     head += [f"# ALTERNATIVE NAME {i + 1}: {c.name}" for i, c in enumerate(profile.candidates)]
-    body = "\n".join(head + [t for _, _, t in lines]) + "\n"
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
+    body = ("\n".join(head + [t for _, _, t in lines]) + "\n").encode("utf-8")
+    if path.name.lower().endswith(".gz"):
+        # mtime 0 and no file name in the header: the same profile gives the same bytes.
+        body = gzip.compress(body, mtime=0)
+    with open(path, "wb") as f:
         f.write(body)
 
 
