@@ -114,3 +114,62 @@ def test_ess_workbook_round_trip(papers: list[tuple[list[Position], str]]) -> No
         row = profile.ballots[profile.paper_order[k]]
         texts = tuple(profile.describe_code(int(c)) for c in row)
         assert _canonical(list(texts)) == _canonical(ranking)  # type: ignore[arg-type]
+
+
+def _cdf_report(papers: list[tuple[list[Position], str]], on_selection: bool) -> dict[str, object]:
+    """A NIST CDF JSON report of ``papers``; ranks on the selection or on its positions."""
+    cvrs = []
+    for k, (ranking, precinct) in enumerate(papers):
+        selections = []
+        for rank, pos in enumerate(ranking, start=1):
+            for name in () if pos is None else (pos,) if isinstance(pos, str) else pos:
+                sel: dict[str, object] = {"ContestSelectionId": f"cs-{name}"}
+                if on_selection:
+                    sel["Rank"] = rank
+                else:
+                    sel["SelectionPosition"] = [
+                        {"HasIndication": "yes", "IsAllocable": "unknown", "Rank": rank},
+                        # a position without indication is no mark (NIST 1500-103 §3.4.2)
+                        {"HasIndication": "no", "IsAllocable": "unknown", "Rank": rank + 9},
+                    ]
+                selections.append(sel)
+        cvrs.append({
+            "BallotPrePrintedId": f"p{k}",
+            "BallotStyleUnitId": f"gp-{precinct}",
+            "CurrentSnapshotId": f"s{k}",
+            "CVRSnapshot": [
+                {"@id": f"old{k}", "CVRContest": []},
+                {"@id": f"s{k}", "CVRContest": [
+                    {"ContestId": "c1", "CVRContestSelection": selections}
+                ]},
+            ],
+        })
+    return {
+        "CVR": cvrs,
+        "GpUnit": [{"@id": f"gp-{p}", "Name": p} for p in ("North", "South", "East")],
+        "Election": [{
+            "@id": "e1",
+            "Candidate": [{"@id": f"c-{n}", "Name": n} for n in NAMES],
+            "Contest": [{
+                "@id": "c1", "Name": "Mayor",
+                "ContestSelection": [{"@id": f"cs-{n}", "CandidateIds": [f"c-{n}"]} for n in NAMES],
+            }],
+        }],
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(papers_strategy, st.booleans())
+def test_cdf_json_round_trip(papers: list[tuple[list[Position], str]], on_selection: bool) -> None:
+    import json
+
+    usable = [(r, p) for r, p in papers if _one_rank_each(r)]
+    if not usable:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "cvr.json"
+        path.write_text(json.dumps(_cdf_report(usable, on_selection)))
+        profile = tallyroom.read_ballots(path, contest_id="Mayor", keep_order=True)
+    assert profile.candidate_names() == tuple(NAMES)
+    assert _read_back(profile) == _expected(usable)
+    assert profile.metadata["ballot_ids"] == tuple(f"p{k}" for k in range(len(usable)))
