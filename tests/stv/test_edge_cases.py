@@ -203,3 +203,16 @@ def test_large_weights_stay_exact() -> None:
     tv = Fraction(surplus * 10**9 // big, 10**9)
     assert result.rounds[1].tally["B"] == 7 + big * tv
     assert result.elected == ("A", "B")
+
+
+def test_surplus_order_option() -> None:
+    # NI, 3 seats, quota 100 // 4 + 1 = 26. A's surplus of 1 is deferred (less than the gap
+    # of 3 between E and D); E's exclusion elects B with a surplus of 11. Largest first: B;
+    # in order of election: A.
+    p = profile([(("A",), 27), (("B",), 24), (("C",), 20), (("D",), 16), (("E", "B"), 13)],
+                "ABCDE")
+    largest = tallyroom.count(p, "ni-stv", seats=3)
+    assert largest.rounds[1].action == "Exclusion of E: first preferences"
+    assert largest.rounds[2].action == "Surplus of B"
+    ordered = tallyroom.count(p, "ni-stv", {"surplus_order": "order-of-election"}, seats=3)
+    assert ordered.rounds[2].action == "Surplus of A"

@@ -46,6 +46,7 @@ from ._options import (
     QuotaUpdate,
     SkippedPreference,
     SurplusMethod,
+    SurplusOrder,
     check_contest,
     quota_value,
 )
@@ -69,6 +70,7 @@ class GregoryRules:
     places: int = 5
     quota: Quota = Quota.DROOP
     surplus: SurplusMethod = SurplusMethod.WEIGHTED_INCLUSIVE
+    surplus_order: SurplusOrder = SurplusOrder.LARGEST_FIRST
     deferral: Deferral = Deferral.NONE
     exclusion: ExclusionTransfer = ExclusionTransfer.ONE_STAGE
     final_surplus: FinalSurplus = FinalSurplus.NOT_TRANSFERRED
@@ -425,6 +427,8 @@ class _Count:
 
     def largest(self, pending: list[int]) -> int:
         """r.50: largest surplus first; equal surpluses by the tie rules (countback, lot)."""
+        if self.rules.surplus_order is SurplusOrder.ORDER_OF_ELECTION:
+            return pending[0]  # log.elected lists candidates in the order elected
         top = max(self.piles.tally[c] for c in pending)
         tied = [c for c in pending if self.piles.tally[c] == top]
         if len(tied) > 1:

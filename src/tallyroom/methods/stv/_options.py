@@ -26,6 +26,7 @@ __all__ = [
     "QuotaUpdate",
     "SkippedPreference",
     "SurplusMethod",
+    "SurplusOrder",
     "check_contest",
     "papers_in_order",
     "quota_value",
@@ -55,6 +56,16 @@ class SurplusMethod(Enum):
     #: Every paper the candidate holds, each at ``trunc(value x trunc(surplus / total))``
     #: (RCTab's fractional surplus as used by Portland OR).
     FRACTION_OF_TOTAL = "fraction-of-total"
+
+
+class SurplusOrder(Enum):
+    """Which of several untransferred surpluses goes first."""
+
+    #: The largest; equal surpluses by the tie rules (SSI 2011/399 r.50; NI r.50(1);
+    #: ERS97 5.2.3; s.273(22)).
+    LARGEST_FIRST = "largest-first"
+    #: In the order the candidates were deemed elected (as some organisations' rules say).
+    ORDER_OF_ELECTION = "order-of-election"
 
 
 class Deferral(Enum):
