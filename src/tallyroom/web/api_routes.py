@@ -189,6 +189,7 @@ def create_election(request: Request, body: ElectionIn, user: Admin) -> dict[str
 
 @router.get("/elections/{election_id}")
 def get_election(request: Request, election_id: int, user: Reader) -> dict[str, Any]:
+    """One election with its contests."""
     store = _store(request)
     return actions.election_dict(actions.get_election(store, election_id), store.contests(election_id))
 
@@ -235,6 +236,7 @@ def edit_contest(request: Request, contest_id: int, body: ContestIn, user: Admin
 
 @router.get("/contests/{contest_id}/files")
 def list_files(request: Request, contest_id: int, user: Reader) -> list[dict[str, Any]]:
+    """The ballot files counted for a contest, in upload order, with their SHA-256."""
     store = _store(request)
     actions.get_contest(store, contest_id)
     return [actions.upload_dict(u) for u in store.uploads(contest_id)]
