@@ -78,6 +78,10 @@ async def test_results_page_charts_views_and_recount(admin: httpx.AsyncClient, a
     view = await admin.get(f"/counts/{rec['id']}/download/html", params={"inline": 1})
     assert view.status_code == 200 and view.headers["content-disposition"].startswith("inline")
     assert view.headers["content-security-policy"].startswith("sandbox")
+    pdf = await admin.get(f"/counts/{rec['id']}/download/declaration-pdf", params={"inline": 1})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("inline")
+    assert "sandbox" not in pdf.headers["content-security-policy"]
     token = _token(page)
     admin.headers.pop("X-CSRF-Token", None)
     r = await admin.post(f"/counts/{rec['id']}/recount", data={"csrf_token": token})

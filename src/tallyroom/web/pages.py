@@ -350,9 +350,10 @@ CHARTS = {
 def _download(rec: Any, name: str, *, inline: bool = False, options: dict[str, Any] | None = None) -> Response:
     data, media, filename = actions.render_report(rec, name, options)
     headers = {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
-    if inline:
-        # A report viewed in the browser runs in a sandbox: its own scripts (charts) work,
-        # but it gets a unique origin, so it can never reach this site's session.
+    if inline and media.startswith(("text/html", "image/svg+xml")):
+        # An HTML report viewed in the browser runs in a sandbox: its own scripts (charts)
+        # work, but it gets a unique origin, so it can never reach this site's session.
+        # (PDFs are shown by the browser's own viewer, which a sandbox would block.)
         headers["Content-Security-Policy"] = "sandbox allow-scripts allow-popups allow-downloads"
     return Response(data, media_type=media, headers=headers)
 
