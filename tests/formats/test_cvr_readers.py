@@ -323,8 +323,8 @@ def test_generic_csv_ranks_per_candidate_column() -> None:
     assert profile.paper_order is not None
     assert profile.describe_code(int(profile.ballots[profile.paper_order[0]][0])) == "Cucumber"
     # Papers without a precinct or batch get RCTab's generic-CSV names for them.
-    assert profile.metadata["precinct_names"] == ("p1", "p2", "no_precinct_id")
-    assert profile.metadata["batch_names"] == ("b1", "b2", "no_batch_id")
+    assert profile.metadata["precinct_names"] == ("p1", "p2", "no precinct id")
+    assert profile.metadata["batch_names"] == ("b1", "b2", "no batch id")
 
 
 def test_generic_csv_without_id_header() -> None:

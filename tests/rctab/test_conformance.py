@@ -30,14 +30,6 @@ SUPPORT = {"_shared", "unisyn_cvrs", "signature_validation", "invalid_output_dir
 
 #: case -> why it cannot pass (today).
 KNOWN_FAILURES: dict[str, str] = {
-    "first_round_determines_threshold_test": (
-        "the ES&S reader skips the 3 all-blank CVR rows that RCTab counts as undervotes "
-        "(19 ballots, not 16)"
-    ),
-    "generic_csv_test": (
-        "the generic-csv reader names papers without a precinct 'missing_precinct_id' and "
-        "without a batch '' where RCTab's CSV reader writes 'no_precinct_id' / 'no_batch_id'"
-    ),
     "2024_alaska_dominion": "the RCTab CSV CVR export (rctab_cvr.csv) is not implemented",
     "conversions_from_cdf": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
     "conversions_from_dominion": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
@@ -83,7 +75,7 @@ def _cases(with_expected: bool) -> list[str]:
 
 
 #: Known failures that depend on a reader: not strict, so a reader fix shows as XPASS.
-READER_DEPENDENT = {"first_round_determines_threshold_test", "generic_csv_test"}
+READER_DEPENDENT: set[str] = set()
 
 
 def _param(case: str) -> Any:

@@ -310,8 +310,8 @@ class PaperCollector:
     """Groups papers on (ranking, precinct, batch) as they are read.
 
     An empty precinct or batch is named ``missing_precinct`` / ``missing_batch`` (RCTab's
-    names differ by reader: ``missing_precinct_id`` for ES&S, ``no_precinct_id`` and
-    ``no_batch_id`` for generic CSV).
+    names differ by reader: ``missing_precinct_id`` for ES&S, ``no precinct id`` and
+    ``no batch id`` for generic CSV).
     """
 
     def __init__(

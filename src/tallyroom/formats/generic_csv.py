@@ -79,7 +79,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                 else:
                     codes_of.append(book.candidate(name, 1))
             # RCTab's generic CSV reader names absent strata so:
-            collector = PaperCollector(missing_precinct="no_precinct_id", missing_batch="no_batch_id")
+            collector = PaperCollector(missing_precinct="no precinct id", missing_batch="no batch id")
             cache: dict[tuple[str, ...], list[int]] = {}
             for row in reader:
                 line = reader.line_num

@@ -267,10 +267,12 @@ def csv_report(
         + (Decimal(0).scaleb(-config.rules.decimal_places) if r.locked_scaled else Decimal(0))
         for r in view.rounds
     ]
-    per_round = single or (
-        config.rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE
-        and not config.rules.first_round_determines_threshold
-    )
+    # "% of vote" divides by the round's own active ballots for single-winner and
+    # bottoms-up contests, by round 1's when the first round fixes the threshold (as
+    # RCTab 2.0's expected report for first_round_determines_threshold_test shows).
+    per_round = (
+        single or config.rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE
+    ) and not config.rules.first_round_determines_threshold
     overall = {tab.names[c]: v for c, v in tab.rounds[0].tally.items()}
     for name in _candidate_order(tab, overall):
         cells = [name]

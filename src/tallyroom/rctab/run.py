@@ -74,6 +74,10 @@ def _read_one(config: ContestConfig, index: int, keep_order: bool) -> Profile:
         # RCTab's ES&S reader reads maxRankingsAllowed rank columns ("max": one per candidate).
         limit = config.rules.max_rankings
         options["max_rankings"] = limit if limit is not None else len(config.candidates)
+    if "count_empty_rows" in allowed:
+        # RCTab's ES&S reader reads every <row> element of the sheet, an empty one as a
+        # paper with no marks (an undervote); so does the ES&S reader with this option.
+        options["count_empty_rows"] = True
     if keep_order and "keep_order" in allowed:
         options["keep_order"] = True
     return spec.read(source.path, options)
