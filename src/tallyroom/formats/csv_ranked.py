@@ -32,7 +32,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -367,19 +366,23 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         groups = {tuple(sorted(int(remap[i]) for i in g)): k for g, k in book.groups.items()}
     else:
         groups = dict(book.groups)
-    profile = Profile.from_rows(
+    # The rows are already distinct, in first-appearance order: what Profile.from_rows
+    # would make of them, without grouping them again (trailing blank columns are
+    # dropped, and rows of weight 0).
+    marked = np.nonzero(np.any(rows != BLANK, axis=0))[0]
+    rows = rows[:, : int(marked.max()) + 1 if marked.size else 0]
+    keep = weights > 0
+    if order is not None:
+        order = (np.cumsum(keep) - 1)[order]
+    return Profile(
         candidates,
-        rows,
-        weights,
+        np.ascontiguousarray(rows[keep], dtype=np.int32),
+        weights[keep],
         overvote_groups=tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1])),
         rejected=rejected,
         inputs=(InputFile.of(path),),
+        paper_order=order,
     )
-    if order is not None:
-        # from_rows keeps the (already distinct) rows in order, dropping those of weight 0.
-        kept = np.cumsum(weights > 0) - 1
-        profile = replace(profile, paper_order=kept[order])
-    return profile
 
 
 def _ordered_candidates(book: _CodeBook, seen: FirstSeen, given: Any) -> CandidateList:
