@@ -274,3 +274,22 @@ async def test_withdrawn_file_is_left_out_of_later_counts_only(admin: httpx.Asyn
     events = (await admin.get("/api/audit", params={"contest_id": contest["id"]})).json()
     withdrawn = [e for e in events if e["action"] == "withdraw-file"]
     assert len(withdrawn) == 1 and withdrawn[0]["detail"]["sha256"] == files[1]["sha256"]
+
+
+async def test_a_tie_asks_for_a_lot_or_a_decision(admin: httpx.AsyncClient) -> None:
+    contest = await make_contest(admin, method="fptp", candidates=None)
+    tied = ("tie.csv", b"first,second,count\nAsh,,5\nBirch,,5\n", "text/csv")
+    assert (await upload(admin, contest["id"], tied)).status_code == 201
+    r = await admin.post(f"/api/contests/{contest['id']}/counts", json={})
+    assert r.status_code == 409
+    body = r.json()
+    assert body["error"] == "TieDecisionRequired" and body["tie"]
+    assert "Ash, Birch are tied" in body["message"]
+    r = await admin.post(f"/api/contests/{contest['id']}/counts", json={"tie_decisions": ["Ash,Birch=Birch"]})
+    assert r.status_code == 201, r.text
+    assert r.json()["elected"] == ["Birch"]
+    ties = [t for rnd in r.json()["result"]["rounds"] for t in rnd["ties"]]
+    assert ties and ties[0]["chosen"] == ["Birch"] and ties[0]["rule"] == "officer"
+    seeded = (await admin.post(f"/api/contests/{contest['id']}/counts", json={"tie_seed": "s1"})).json()
+    again = (await admin.post(f"/api/counts/{seeded['id']}/recount")).json()
+    assert again["reproduced"] is True and seeded["spec"]["tie_seed"] == "s1"
