@@ -91,3 +91,23 @@ def test_serve_help_names_the_database_options() -> None:
     r = CliRunner().invoke(main, ["serve", "--help"])
     assert r.exit_code == 0
     assert "--database" in r.output and "TALLYROOM_DATABASE_URL" in r.output
+
+
+def test_admin_set_password_and_list(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    runner = CliRunner()
+    for name in ("zoe", "ro"):
+        r = runner.invoke(main, ["admin", "create", name, "--database", url, "--password-stdin"], input=PASSWORD + "\n")
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["admin", "list", "--database", url])
+    assert r.exit_code == 0 and r.output.splitlines() == ["ro", "zoe"]
+    r = runner.invoke(main, ["admin", "set-password", "ro", "--database", url, "--password-stdin"],
+                      input="a brand new password\n")
+    assert r.exit_code == 0, r.output
+    store = Store(url, tmp_path / "blobs")
+    assert store.authenticate("ro", "a brand new password") is not None
+    assert store.authenticate("ro", PASSWORD) is None
+    store.close()
+    r = runner.invoke(main, ["admin", "set-password", "nobody", "--database", url, "--password-stdin"],
+                      input="a brand new password\n")
+    assert r.exit_code != 0 and "no user named 'nobody'" in r.output

@@ -176,6 +176,25 @@ class Store:
         except SqlIntegrityError:
             raise StorageError(f"there is already a user named {username!r}") from None
 
+    def set_password(self, username: str, password: str, *, actor: str = "(command line)") -> None:
+        """Give a user a new password and end all their sessions."""
+        problems = check_password_strength(password)
+        if problems:
+            raise StorageError("; ".join(problems))
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username.strip()))
+            if user is None:
+                raise StorageError(f"there is no user named {username.strip()!r}")
+            user.password_hash = hash_password(password)
+            for row in s.scalars(select(WebSession).where(WebSession.user_id == user.id)):
+                s.delete(row)
+            self._audit(s, actor, "set-password", user=user.username)
+
+    def usernames(self) -> list[str]:
+        """Every administrator's name, sorted."""
+        with self.session() as s:
+            return list(s.scalars(select(User.username).order_by(User.username)))
+
     def authenticate(self, username: str, password: str) -> User | None:
         """The user with this name and password, else ``None`` (same cost either way).
 
