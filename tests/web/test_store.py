@@ -136,3 +136,19 @@ def test_display_names_never_carry_a_path(raw: str) -> None:
     assert name and "/" not in name and "\\" not in name and "\x00" not in name
     assert not name.startswith(".") and len(name) <= 200
     assert all(ord(ch) >= 32 and ch != "\x7f" for ch in name)
+
+
+@given(st.lists(st.binary(max_size=3000), max_size=6))
+def test_blob_store_round_trips_any_bytes(chunks: list[bytes]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        blobs = BlobStore(tmp)
+        sha, size = blobs.put(chunks)
+        data = b"".join(chunks)
+        assert (sha, size) == (hashlib.sha256(data).hexdigest(), len(data))
+        assert blobs.read(sha) == data
+        target = Path(tmp) / "copy"
+        blobs.copy_to(sha, target)
+        assert target.read_bytes() == data
+        assert sorted(p.name for p in Path(tmp).rglob("*") if p.is_file()) == sorted(["copy", sha])
