@@ -89,6 +89,7 @@ def read_ballots(
     *,
     format: str | None = None,
     candidates: Sequence[Candidate | str] | str | Path | None = None,
+    for_method: str | Sequence[str] | None = None,
     **options: Any,
 ) -> Profile:
     """Read one or more ballot files of one contest into a :class:`Profile`.
@@ -96,8 +97,13 @@ def read_ballots(
     ``format`` names a registered format (``tallyroom formats``); without it the
     format is detected. ``candidates`` is a candidate list or a candidates file;
     it fixes the candidate order and parties, and a name not in it is an error.
+    ``for_method`` names the method (or methods) the papers will be counted by: if
+    their rules depend on paper order (``irish-stv``, ``cambridge``), readers that
+    can keep the order of the papers are asked to.
     Other keyword options go to the format's reader.
     """
+    wanted = [for_method] if isinstance(for_method, str) else list(for_method or ())
+    keep_order = any(get_method(m).needs_paper_order for m in wanted)
     if isinstance(paths, str | Path):
         paths = [paths]
     if not paths:
@@ -116,6 +122,8 @@ def read_ballots(
         opts = dict(options)
         if cands is not None and "candidates" in spec.options:
             opts["candidates"] = cands
+        if keep_order and "keep_order" in spec.options:
+            opts.setdefault("keep_order", True)
         if not path.exists():
             raise BallotFileError(path, "no such file")
         profiles.append(spec.read(path, opts))

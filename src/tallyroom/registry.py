@@ -87,6 +87,9 @@ class MethodSpec:
     source: str = ""
     multi_seat: bool = False
     preset_of: str | None = None
+    #: The rules depend on the order of the papers (Irish last-filed papers, Cambridge's
+    #: Cincinnati method): readers are asked to keep it (``keep_order``).
+    needs_paper_order: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -310,7 +310,7 @@ def _check_contest(
         return ContestCheck(name, Status.NOT_COUNTED, "no ballot file for this contest")
     path, fmt = located
     try:
-        profile = read_ballots(path, format=fmt)
+        profile = read_ballots(path, format=fmt, for_method=method)
         profile = _relabel(profile, c.get("blt_candidate_order", c.get("candidate_order")), name)
         seats = c.get("seats")
         if seats is not None and (not isinstance(seats, int) or isinstance(seats, bool) or seats < 1):

@@ -65,14 +65,20 @@ def compare(
       tallyroom compare first_second_choice_matrix.csv --candidates candidates.csv
       tallyroom compare ward.blt --format html -o ward.html --tie-seed 2022
     """
-    profile = read_ballots(
-        list(files), format=ballot_format, candidates=candidates_file, **parse_key_values(read_options)
-    )
-    if title:
-        profile = replace(profile, title=title)
     methods = None
     if method_list:
         methods = [m.strip() for m in method_list.split(",") if m.strip()]
+    from ..registry import methods as registered
+
+    profile = read_ballots(
+        list(files),
+        format=ballot_format,
+        candidates=candidates_file,
+        for_method=methods if methods is not None else list(registered()),
+        **parse_key_values(read_options),
+    )
+    if title:
+        profile = replace(profile, title=title)
     result = run_compare(profile, methods, seats=seats or profile.seats or 1, tie_seed=tie_seed)
     if report_format == "json":
         text = to_json(result)

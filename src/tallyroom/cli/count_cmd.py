@@ -80,6 +80,7 @@ def count(
         list(files),
         format=ballot_format,
         candidates=candidates_file,
+        for_method=method,
         **parse_key_values(read_options),
     )
     if title:

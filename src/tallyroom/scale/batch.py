@@ -51,7 +51,11 @@ def _run(job: CountJob) -> tuple[str, dict[str, Any] | None, str | None]:
 
     try:
         profile = read_ballots(
-            list(job.paths), format=job.format, candidates=job.candidates, **dict(job.options)
+            list(job.paths),
+            format=job.format,
+            candidates=job.candidates,
+            for_method=job.method,
+            **dict(job.options),
         )
         result = count(profile, job.method, job.rules, seats=job.seats, tie_seed=job.tie_seed)
         return job.name, to_dict(result), None

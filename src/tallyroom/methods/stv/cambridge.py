@@ -215,5 +215,6 @@ def register_counting_methods() -> list[MethodSpec]:
             count=_count,
             source="Massachusetts General Laws c.54A s.9; Cambridge Cincinnati method",
             multi_seat=True,
+            needs_paper_order=True,
         )
     ]

@@ -261,5 +261,6 @@ def register_counting_methods() -> list[MethodSpec]:
             count=_count,
             source="Electoral Act 1992 (Ireland) Part XIX ss.118-124",
             multi_seat=True,
+            needs_paper_order=True,
         )
     ]
