@@ -115,6 +115,17 @@ async def test_every_write_route_refuses_requests_without_csrf_token(
     assert await _state(admin) == before
 
 
+async def test_same_host_origin_is_accepted_other_hosts_refused(admin: httpx.AsyncClient) -> None:
+    for origin, status in (
+        ("http://testserver", 201), ("https://testserver", 201),  # TLS ended by a proxy
+        ("http://testserver.evil.example", 403), ("http://testserver:8443", 403), ("null", 403),
+    ):
+        r = await admin.post("/api/elections", json={"title": "x"}, headers={"Origin": origin})
+        assert r.status_code == status, origin
+    r = await admin.post("/api/elections", json={"title": "x"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+
+
 async def test_forms_accept_the_token_as_a_field(admin: httpx.AsyncClient) -> None:
     token = admin.headers.pop("X-CSRF-Token")
     r = await admin.post("/elections", data={"title": "By form", "csrf_token": token})

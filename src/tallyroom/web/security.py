@@ -7,7 +7,7 @@
 * Every state-changing request (any method but GET/HEAD/OPTIONS) must carry the
   cookie's CSRF token, either as the form field ``csrf_token`` (pages) or the
   header ``X-CSRF-Token`` (API and scripts), and must not come from another
-  site: an ``Origin`` header, when sent, must be this server's own origin, and
+  site: an ``Origin`` header, when sent, must name this server's host and port, and
   ``Sec-Fetch-Site: cross-site`` is refused.
 * Only a signed-in administrator may write; public pages are read-only.
 """
@@ -98,8 +98,13 @@ def visitor(request: Request) -> Visitor:
     return v
 
 
-def _own_origin(request: Request) -> str:
-    return f"{request.url.scheme}://{request.url.netloc}"
+def _same_host(origin: str, request: Request) -> bool:
+    """Whether an ``Origin`` names this server (its host and port, as the ``Host`` header
+    gives them; the scheme may differ behind a TLS-terminating proxy)."""
+    from urllib.parse import urlsplit
+
+    host = request.headers.get("host") or request.url.netloc
+    return urlsplit(origin).netloc.lower() == host.lower()
 
 
 async def check_csrf(request: Request) -> None:
@@ -107,7 +112,7 @@ async def check_csrf(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
     origin = request.headers.get("origin")
-    if origin is not None and origin != "null" and origin.rstrip("/") != _own_origin(request):
+    if origin is not None and not _same_host(origin, request):  # "null" (sandboxes) too
         raise CsrfRefused(f"cross-site request refused (Origin {origin})")
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise CsrfRefused("cross-site request refused")
