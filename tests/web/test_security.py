@@ -175,7 +175,7 @@ async def test_session_cookie_flags_and_server_side_sign_out(app: Any) -> None:
 
 async def test_login_redirect_is_never_off_site(anon: httpx.AsyncClient) -> None:
     token = (await anon.get("/api/session")).json()["csrf_token"]
-    for target in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
+    for target in ("//evil.example/x", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example"):
         r = await anon.post(
             "/login", data={"username": "admin", "password": PASSWORD, "next": target, "csrf_token": token}
         )

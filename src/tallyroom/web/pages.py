@@ -48,7 +48,11 @@ def _see_other(url: str) -> RedirectResponse:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site (browsers drop tabs and newlines, so those are refused too)."""
+    if (
+        target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+        and not any(ch.isspace() or ord(ch) < 32 for ch in target)
+    ):
         return target
     return "/"
 
