@@ -40,6 +40,9 @@ async def test_create_and_edit_a_contest_through_forms(admin: httpx.AsyncClient)
     assert info["candidates"] == [
         {"name": "Ash", "party": "Green"}, {"name": "Birch", "party": None}, {"name": "Cedar, Jr", "party": "Red"},
     ]
+    # the edit form shows the candidates as typed (quoting kept)
+    form = (await admin.get(f"{contest}/edit")).text
+    assert 'Ash,Green\nBirch\n&#34;Cedar, Jr&#34;,Red</textarea>' in form
     # errors are listed on the form, which keeps what was typed
     r = await admin.post(
         f"{contest}/edit",

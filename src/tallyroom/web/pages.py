@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Annotated, Any
 
@@ -130,11 +132,11 @@ def _contest_form(request: Request, *, status: int = 200, **context: Any) -> HTM
 
 def _form_values(c: Contest) -> dict[str, Any]:
     cands = candidates_from_json(c.candidates_json)
-    lines = ""
-    if cands is not None:
-        lines = "\n".join(
-            (f'"{x.name}"' if "," in x.name else x.name) + (f", {x.party}" if x.party else "") for x in cands
-        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for x in cands or ():
+        writer.writerow([x.name, x.party] if x.party else [x.name])
+    lines = out.getvalue().rstrip("\n")
     rules = json.loads(c.rules_json or "{}")
     return {
         "title": c.title, "method": c.method, "seats": "" if c.seats is None else str(c.seats),
@@ -160,12 +162,16 @@ def edit_contest(request: Request, contest_id: int, user: Reader) -> HTMLRespons
     return _contest_form(request, election=e, contest=c, error=None, values=_form_values(c))
 
 
+#: Largest candidates file accepted on the contest form.
+MAX_CANDIDATES_BYTES = 1024 * 1024
+
+
 async def _save_contest_form(
     request: Request, user: User, *, election_id: int, contest_id: int | None, title: str, method: str,
     seats: str, candidates: str, candidates_file: UploadFile | None, ballot_format: str, rules: str,
 ) -> Response:
     store = _store(request)
-    e = actions.get_election(store, election_id)
+    e = await run_in_threadpool(actions.get_election, store, election_id)
     values = {"title": title, "method": method, "seats": seats, "candidates": candidates,
               "ballot_format": ballot_format, "rules": rules}
     try:
@@ -180,7 +186,9 @@ async def _save_contest_form(
         try:
             cand_list = actions.parse_candidates_text(candidates)
             if candidates_file is not None and candidates_file.filename:
-                data = await candidates_file.read()
+                data = await candidates_file.read(MAX_CANDIDATES_BYTES + 1)
+                if len(data) > MAX_CANDIDATES_BYTES:
+                    raise RuleConfigError(f"a candidates file is at most {MAX_CANDIDATES_BYTES:,} bytes")
                 cand_list = await run_in_threadpool(read_candidates_bytes, data, candidates_file.filename)
         except TallyroomError as exc:
             problems.append(str(exc))
@@ -204,7 +212,7 @@ async def _save_contest_form(
     except TallyroomError as exc:
         status, body = problem_of(exc)
         errors = exc.problems if isinstance(exc, RuleConfigError) else [body["message"]]
-        contest = store.contest(contest_id) if contest_id else None
+        contest = await run_in_threadpool(store.contest, contest_id) if contest_id else None
         return _contest_form(request, status=status, election=e, contest=contest, error=errors, values=values)
     return _see_other(f"/contests/{c.id}")
 
@@ -229,7 +237,7 @@ async def save_contest(
     candidates: Annotated[str, Form()] = "", ballot_format: Annotated[str, Form()] = "",
     rules: Annotated[str, Form()] = "", candidates_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    c = actions.get_contest(_store(request), contest_id)
+    c = await run_in_threadpool(actions.get_contest, _store(request), contest_id)
     return await _save_contest_form(
         request, user, election_id=c.election_id, contest_id=contest_id, title=title, method=method,
         seats=seats, candidates=candidates, candidates_file=candidates_file, ballot_format=ballot_format,
