@@ -10,7 +10,9 @@ reason; they run as strict xfails, so a fix shows up as a failure to update the 
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import re
 import shutil
@@ -21,22 +23,19 @@ import pytest
 
 from tallyroom.errors import BallotFileError, CountError, RuleConfigError, TieDecisionRequired
 from tallyroom.rctab.config import load_config
-from tallyroom.rctab.run import run_contest
-from tallyroom.rctab.write import write_outputs
+from tallyroom.rctab.cvr_csv import HEADER
+from tallyroom.rctab.run import convert_contest, run_contest
+from tallyroom.rctab.write import conversion_files, write_outputs
 
 DATA = Path(__file__).parents[1] / "data" / "rctab" / "test_data"
 SUPPORT = {"_shared", "unisyn_cvrs", "signature_validation", "invalid_output_directory",
            "sample_interactive_tiebreak"}
 
 #: case -> why it cannot pass (today).
-KNOWN_FAILURES: dict[str, str] = {
-    "2024_alaska_dominion": "the RCTab CSV CVR export (rctab_cvr.csv) is not implemented",
-    "conversions_from_cdf": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
-    "conversions_from_dominion": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
-    "conversions_from_ess": "RCTab's conversion mode (--convert-to-cdf/csv) is not implemented",
-}
-#: Cases whose CDF export is compared separately (see test_cdf_export_with_aliases).
-CDF_ALIAS_CASES = {"aliases_cdf_json"}
+KNOWN_FAILURES: dict[str, str] = {}
+#: Cases whose expected files come from RCTab's conversion mode (``<case>_expected.csv``
+#: and a CDF export without rounds): see test_conversion_matches_rctab.
+CONVERSION_CASES = {"conversions_from_cdf", "conversions_from_dominion", "conversions_from_ess"}
 
 #: case -> (error class, message pattern) for configs RCTab refuses to tabulate.
 EXPECTED_ERRORS: dict[str, tuple[type[Exception], str]] = {
@@ -104,8 +103,36 @@ def _config(folder: Path) -> Path:
     return configs[0]
 
 
+#: The CSV CVR layout before RCTab 2.0.1 (2024_alaska_dominion's expected file, which
+#: RCTab's own suite does not compare): no "RCTab CVR Id"; "Record Id" for "Vendor Id".
+_OLD_CVR_HEADER = ("Source Filepath", "CVR Provider", "Contest Id", "Tabulator Id", "Batch Id",
+                   "Record Id", "Precinct", "Precinct Portion")
+
+
+def _old_cvr_layout(text: str) -> str:
+    """Our rctab_cvr.csv in the older layout: the same rows without the RCTab CVR Id."""
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0][: len(HEADER)]) == HEADER
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for k, row in enumerate(rows):
+        head = list(_OLD_CVR_HEADER) if k == 0 else row[:3] + row[4:9]
+        writer.writerow(head + row[9:])
+    return out.getvalue()
+
+
 def _compare(expected: Path, ours: Path) -> None:
     assert ours.exists(), f"tallyroom wrote no {ours.name} (expected {expected.name})"
+    if ours.name == "rctab_cvr.csv":
+        want_rows = list(csv.reader(io.StringIO(expected.read_text(encoding="utf-8-sig"))))
+        got_text = ours.read_text(encoding="utf-8")
+        if tuple(want_rows[0][:8]) == _OLD_CVR_HEADER:
+            got_text = _old_cvr_layout(got_text)
+        got_rows = list(csv.reader(io.StringIO(got_text)))
+        for k, (g, w) in enumerate(zip(got_rows, want_rows, strict=False)):
+            assert g == w, f"rctab_cvr.csv row {k + 1}:\n  ours     {g}\n  expected {w}"
+        assert len(got_rows) == len(want_rows), "rctab_cvr.csv: row count differs"
+        return
     if expected.suffix == ".json":
         want = _norm(json.loads(expected.read_text(encoding="utf-8")))
         got = _norm(json.loads(ours.read_text(encoding="utf-8")))
@@ -150,44 +177,44 @@ def test_the_copy_has_the_cases() -> None:
     assert len(_cases(False)) >= 19
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in _cases(True) if c not in EXPECTED_ERRORS])
+@pytest.mark.parametrize(
+    "case", [_param(c) for c in _cases(True) if c not in {*EXPECTED_ERRORS, *CONVERSION_CASES}]
+)
 def test_case_matches_rctab(case: str, tree: Path, tmp_path: Path) -> None:
     folder = tree / case
-    result = run_contest(load_config(_config(folder)))
+    # keep_order + rctab_cvr.csv on every case: the CSV CVR export runs on every provider,
+    # and keeping papers in file order must not change a count.
+    result = run_contest(load_config(_config(folder)), keep_order=True)
     out = tmp_path / "out"
-    write_outputs(result, out)
+    write_outputs(result, out, cvr_csv=True)
     expected = sorted(p for p in folder.rglob("*") if "_expected" in p.name)
     compared = 0
     for exp in expected:
-        if exp.name.endswith("_expected.csv"):
-            pytest.fail(f"{exp.name}: conversion output (not produced by a tabulation)")
+        assert not exp.name.endswith("_expected.csv"), f"{exp.name}: a conversion case"
         ours = _our_name(case, exp)
         assert ours is not None, f"no tallyroom output corresponds to {exp.name}"
-        if ours.startswith("cvr_cdf") and case in CDF_ALIAS_CASES:
-            continue  # see test_cdf_export_with_aliases
         _compare(exp, out / ours)
         compared += 1
     assert compared
 
 
-CDF_ALIASES = (
-    "the CDF export names each selection by the CVR's own candidate text (an alias), which "
-    "the Profile does not keep (it keeps the candidate the alias resolves to)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CDF_ALIASES)
-@pytest.mark.parametrize("case", sorted(CDF_ALIAS_CASES))
-def test_cdf_export_with_aliases(case: str, tree: Path, tmp_path: Path) -> None:
-    """The CDF export of a contest whose CVRs spell candidates by aliases."""
+@pytest.mark.parametrize("case", sorted(CONVERSION_CASES))
+def test_conversion_matches_rctab(case: str, tree: Path, tmp_path: Path) -> None:
+    """RCTab's conversion tests: ``--convert-to-cdf`` gives ``_expected_cdf_cvr.json``
+    (papers as read, no rounds); the CSV CVR written with a tabulation (as RCTab
+    2.0.1 writes it before every tabulation) gives ``_expected.csv``; the CSV of the
+    conversion mode is the same file."""
     folder = tree / case
-    result = run_contest(load_config(_config(folder)))
-    write_outputs(result, tmp_path)
-    exp = next(folder.glob("*_expected_cdf_cvr.json"))
+    config = load_config(_config(folder))
+    out = tmp_path / "out"
+    write_outputs(run_contest(config, keep_order=True), out, cvr_csv=True)
+    _compare(folder / f"{case}_expected.csv", out / "rctab_cvr.csv")
 
-    want = _norm(json.loads(exp.read_text(encoding="utf-8")))
-    got = _norm(json.loads((tmp_path / "cvr_cdf.json").read_text(encoding="utf-8")))
-    assert got == want
+    converted = conversion_files(convert_contest(config), cdf=True, csv=True)
+    assert converted["rctab_cvr.csv"] == (out / "rctab_cvr.csv").read_text(encoding="utf-8")
+    (tmp_path / "conv").mkdir()
+    (tmp_path / "conv" / "cvr_cdf.json").write_text(converted["cvr_cdf.json"], encoding="utf-8")
+    _compare(folder / f"{case}_expected_cdf_cvr.json", tmp_path / "conv" / "cvr_cdf.json")
 
 
 def _runs_param(case: str) -> Any:

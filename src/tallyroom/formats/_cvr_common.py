@@ -14,7 +14,8 @@ Options (RCTab's ``cvrFileSources`` settings, snake_case; see ``docs/formats/cvr
   ``precinct_column_index``, ``batch_column_index`` (1-based, as RCTab);
   ``max_rankings``: how many rank columns to read;
 * ``contest_id``: which contest of a multi-contest CVR;
-* ``keep_order``: keep each paper's file order and id.
+* ``keep_order``: keep each paper's file order and id, and how the file spells each
+  candidate (``metadata["cvr_spellings"]``, for RCTab's CDF export).
 
 Encoding: one candidate at a rank → its index; nothing, or the skipped-rank
 label → :data:`BLANK`; the overvote label → :data:`OVERVOTE`; several candidates at
@@ -211,6 +212,10 @@ class CodeBook:
         self.groups: dict[tuple[int, ...], int] = {}
         self._uwi: int | None = None
         self._cache: dict[str, int] = {}
+        #: candidate index -> the CVR text first seen for it (a name, code or alias)
+        self.spellings: dict[int, str] = {}
+        #: candidates the file names by more than one text
+        self.mixed: set[int] = set()
 
     def _add(self, cand: Candidate) -> int:
         self.cands.append(cand)
@@ -233,6 +238,9 @@ class CodeBook:
             return self.undeclared_write_in()
         i = self.index.get(text)
         if i is not None:
+            seen = self.spellings.setdefault(i, text)
+            if seen != text:
+                self.mixed.add(i)
             return i
         if not self.open_list:
             known = ", ".join(c.name for c in self.cands[:12])
@@ -243,7 +251,9 @@ class CodeBook:
                 line=line,
             )
         try:
-            return self._add(Candidate(text))
+            i = self._add(Candidate(text))
+            self.spellings[i] = text
+            return i
         except RuleConfigError as exc:
             raise BallotFileError(self.path, exc.problems[0], line=line) from None
 
@@ -293,6 +303,22 @@ class CodeBook:
 
     def candidate_list(self) -> CandidateList:
         return CandidateList(self.cands)
+
+    def spelling_metadata(self) -> dict[str, Any]:
+        """How the file spells each candidate it names (RCTab's CDF export uses it).
+
+        ``cvr_spellings``: ``(candidate name, CVR text)`` pairs in candidate order, the
+        text first seen; ``mixed_spellings``: names of candidates the file spells in
+        more than one way (present only then).
+        """
+        out: dict[str, Any] = {
+            "cvr_spellings": tuple(
+                (self.cands[i].name, self.spellings[i]) for i in sorted(self.spellings)
+            )
+        }
+        if self.mixed:
+            out["mixed_spellings"] = tuple(self.cands[i].name for i in sorted(self.mixed))
+        return out
 
     def overvote_groups(self) -> tuple[tuple[int, ...], ...]:
         return tuple(g for g, _ in sorted(self.groups.items(), key=lambda kv: kv[1]))
@@ -396,6 +422,7 @@ class PaperCollector:
         if keep_order:
             paper_order = np.asarray(self.order if order is None else order, dtype=np.int64)
             metadata["ballot_ids"] = tuple(self.ids if ids is None else ids)
+            metadata.update(book.spelling_metadata())
         return Profile(
             book.candidate_list(),
             matrix,

@@ -2,7 +2,9 @@
 its original marks and, for each round, which candidate its vote counted for.
 
 Layout as RCTab 2.0's ``ResultsWriter.generateCdfJson``: ids ``ballot-<id>`` and
-``ballot-<id>-round-<n>``, selections ``cs-<name>``, candidates ``c-<name>``,
+``ballot-<id>-round-<n>``, selections ``cs-<name>``, candidates ``c-<name>``
+(on each paper the candidate as its CVR spells it, in the election section the
+config's name; a round's allocation is matched on the spelling, as RCTab does),
 precincts ``gpu-<n>`` in Java hash order. ``GeneratedDate`` is the contest date
 (RCTab writes the wall-clock time; tallyroom keeps reruns byte-identical).
 """
@@ -35,9 +37,23 @@ def _candidate_id(name: str) -> str:
     return "c-" + _sanitize(name).lower()
 
 
-def _rankings(result: RCTabResult, row: int) -> list[tuple[str, list[int]]]:
+def spelling_maps(result: RCTabResult) -> list[dict[str, str]]:
+    """Per source: candidate name -> the text its CVR names the candidate by.
+
+    RCTab keeps each CVR's own text (a name, code or alias) on the record and writes
+    it in the CDF export; the reader records the text it saw (``cvr_spellings``). A
+    candidate a file spells in several ways gets the first spelling seen (RCTab would
+    write each paper's own; tallyroom groups papers and keeps one per file).
+    """
+    return [dict(meta.get("cvr_spellings", ())) for meta in result.source_metadata]
+
+
+def _rankings(
+    result: RCTabResult, row: int, spelling: dict[str, str] | None = None
+) -> list[tuple[str, list[int]]]:
     profile = result.profile
-    names = profile.candidates.names
+    names = [spelling.get(n, n) for n in profile.candidates.names] if spelling else list(
+        profile.candidates.names)
     ranks: dict[str, list[int]] = {}
     for pos, code in enumerate(profile.ballots[row].tolist(), start=1):
         if code == BLANK:
@@ -102,13 +118,22 @@ def _snapshot(
     }
 
 
-def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
-    """The CDF CVR report of one pass as a plain mapping."""
+def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
+    """The CDF CVR report of one pass as a plain mapping.
+
+    ``pass_index`` None: RCTab's conversion mode (``--convert-to-cdf``): the papers
+    as read, with no round snapshots.
+    """
     config = result.config
     profile = result.profile
-    tab = result.passes[pass_index]
     names = profile.candidates.names
-    snapshots = tab.snapshots or []
+    if pass_index is None:
+        snapshots: list[dict[int, list[tuple[int, Decimal]]]] = []
+        n_rounds = 0
+    else:
+        tab = result.passes[pass_index]
+        snapshots = tab.snapshots or []
+        n_rounds = len(tab.rounds)
     order = profile.paper_order
     ids = profile.metadata.get("ballot_ids", ())
     if order is None or len(ids) != len(order):
@@ -120,10 +145,10 @@ def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
         seen = [precinct_names[int(precincts[int(r)])] for r in order if precincts[int(r)] >= 0]
         for k, name in enumerate(hash_order(seen), start=1):
             gpu[name] = f"gpu-{k}"
-    n_rounds = len(tab.rounds)
     cvrs = []
     row_rankings: dict[int, list[tuple[str, list[int]]]] = {}
     sources = result.paper_sources
+    spellings = spelling_maps(result)
     within: dict[int, int] = {}
     for paper, row in enumerate(order.tolist()):
         raw_id = str(ids[paper])
@@ -133,8 +158,9 @@ def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
             within[k] = within.get(k, 0) + 1
             raw_id = f"{config.sources[k].path.name}({within[k]})"
         sid = _sanitize(raw_id)
-        if row not in row_rankings:
-            row_rankings[row] = _rankings(result, row)
+        if row not in row_rankings:  # a row holds papers of one source
+            spelling = spellings[sources[paper]] if sources and spellings else None
+            row_rankings[row] = _rankings(result, row, spelling)
         rankings = row_rankings[row]
         snaps = [_snapshot(sid, rankings, None, None)]
         previous: list[tuple[str, Decimal]] | None = None
@@ -148,7 +174,7 @@ def cdf_json(result: RCTabResult, pass_index: int = 0) -> dict[str, Any]:
             previous = current
         entry: dict[str, Any] = {
             "BallotPrePrintedId": sid,
-            "CurrentSnapshotId": f"ballot-{sid}-round-{n_rounds}",
+            "CurrentSnapshotId": f"ballot-{sid}" + (f"-round-{n_rounds}" if n_rounds else ""),
             "CVRSnapshot": snaps,
             "ElectionId": "election-001",
             "@type": "CVR",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,7 +19,10 @@ from ..methods.irv_rules import WinnerMode
 from ..registry import formats
 from .config import ContestConfig
 
-__all__ = ["RCTabResult", "UNDECLARED_WRITE_INS", "read_contest", "run_contest"]
+__all__ = [
+    "RCTabResult", "UNDECLARED_WRITE_INS", "convert_contest", "read_contest", "read_sources",
+    "run_contest",
+]
 
 UNDECLARED_WRITE_INS = "Undeclared Write-ins"
 
@@ -34,6 +37,8 @@ class RCTabResult:
     counts: tuple[Count, ...]
     #: source index of each paper in file order (for the CDF and CSV CVR exports)
     paper_sources: tuple[int, ...] = ()
+    #: each source's own reader metadata (per-paper records, CVR spellings of candidates)
+    source_metadata: tuple[Mapping[str, Any], ...] = ()
 
 
 def _candidates(config: ContestConfig) -> CandidateList:
@@ -139,17 +144,34 @@ def _merge(profiles: Sequence[Profile], cands: CandidateList) -> tuple[Profile, 
     return merged, tuple(sources)
 
 
+def read_sources(config: ContestConfig, *, keep_order: bool = False) -> list[Profile]:
+    """Read every CVR source of the contest, one profile each (in config order)."""
+    return [_read_one(config, i, keep_order) for i in range(len(config.sources))]
+
+
 def read_contest(config: ContestConfig, *, keep_order: bool = False) -> tuple[Profile, tuple[int, ...]]:
     """Read every CVR source of the contest into one profile."""
-    cands = _candidates(config)
-    profiles = [_read_one(config, i, keep_order) for i in range(len(config.sources))]
-    return _merge(profiles, cands)
+    return _merge(read_sources(config, keep_order=keep_order), _candidates(config))
 
 
-def run_contest(config: ContestConfig) -> RCTabResult:
-    """Read and tabulate an RCTab contest as RCTab does."""
-    keep = config.generate_cdf_json
-    profile, sources = read_contest(config, keep_order=keep)
+def convert_contest(config: ContestConfig) -> RCTabResult:
+    """Read the contest's CVRs in file order without tabulating (RCTab's conversion mode)."""
+    sources = read_sources(config, keep_order=True)
+    profile, paper_sources = _merge(sources, _candidates(config))
+    return RCTabResult(config=config, profile=replace(profile, title=config.contest_name or None),
+                       passes=(), counts=(), paper_sources=paper_sources,
+                       source_metadata=tuple(p.metadata for p in sources))
+
+
+def run_contest(config: ContestConfig, *, keep_order: bool = False) -> RCTabResult:
+    """Read and tabulate an RCTab contest as RCTab does.
+
+    ``keep_order`` keeps every paper in file order with its record (needed for the
+    ``rctab_cvr.csv`` export); the CDF export (``generateCdfJson``) implies it.
+    """
+    keep = config.generate_cdf_json or keep_order
+    source_profiles = read_sources(config, keep_order=keep)
+    profile, sources = _merge(source_profiles, _candidates(config))
     profile = replace(profile, title=config.contest_name or None)
     slices = tuple(k for k, on in (("precinct", config.tabulate_by_precinct),
                                    ("batch", config.tabulate_by_batch)) if on)
@@ -161,7 +183,8 @@ def run_contest(config: ContestConfig) -> RCTabResult:
             )
     permutation = [c.name for c in config.candidates]
     rules = config.rules
-    options: dict[str, Any] = {"slices": slices, "snapshots": keep, "permutation": permutation}
+    options: dict[str, Any] = {"slices": slices, "snapshots": config.generate_cdf_json,
+                               "permutation": permutation}
     if rules.winner_mode is WinnerMode.MULTI_PASS_IRV:
         passes = tuple(count_passes(profile, rules, config.seats, **options))
         counts = tuple(to_count(profile, replace(rules, winner_mode=WinnerMode.SINGLE_WINNER_MAJORITY),
@@ -171,4 +194,5 @@ def run_contest(config: ContestConfig) -> RCTabResult:
         passes = (tab,)
         counts = (to_count(profile, rules, config.seats, tab),)
     return RCTabResult(config=config, profile=profile, passes=passes, counts=counts,
-                       paper_sources=sources)
+                       paper_sources=sources,
+                       source_metadata=tuple(p.metadata for p in source_profiles))

@@ -9,7 +9,11 @@ Files (RCTab's names without its timestamp prefix, so reruns give identical file
 * ``cvr_cdf[_N].json`` (NIST CDF cast vote records with round snapshots) when
   ``generateCdfJson`` is set;
 * ``tallyroom_count[_N].json`` (tallyroom's native count log) and
-  ``result_sheet[_N].txt`` (tallyroom's text result sheet).
+  ``result_sheet[_N].txt`` (tallyroom's text result sheet);
+* ``rctab_cvr.csv`` (every paper in file order, RCTab's CSV CVR) when asked for.
+
+RCTab's conversion mode writes only ``cvr_cdf.json`` (no rounds) or ``rctab_cvr.csv``
+(:func:`conversion_files`).
 
 Everything is written to a temporary folder next to the destination and moved
 into place only when every file has been written.
@@ -27,10 +31,11 @@ from ..api import render
 from ..errors import ReportError
 from ..reports.native_json import dumps as native_dumps
 from .cdf_output import cdf_json
+from .cvr_csv import rctab_cvr_csv
 from .outputs import csv_report, json_dumps, json_report, views
 from .run import RCTabResult
 
-__all__ = ["output_files", "write_outputs"]
+__all__ = ["conversion_files", "output_files", "write_files", "write_outputs"]
 
 
 def sanitize(text: str) -> str:
@@ -38,10 +43,24 @@ def sanitize(text: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_\-.]", "_", text)
 
 
-def output_files(result: RCTabResult) -> dict[str, str]:
-    """Every output file: relative path -> text."""
+def conversion_files(result: RCTabResult, *, cdf: bool, csv: bool) -> dict[str, str]:
+    """RCTab's conversion mode: ``cvr_cdf.json`` (papers as read, no rounds) and/or
+    ``rctab_cvr.csv`` of a contest read by :func:`~tallyroom.rctab.run.convert_contest`."""
+    files: dict[str, str] = {}
+    if cdf:
+        files["cvr_cdf.json"] = json_dumps(cdf_json(result, None))
+    if csv:
+        files["rctab_cvr.csv"] = rctab_cvr_csv(result)
+    return files
+
+
+def output_files(result: RCTabResult, *, cvr_csv: bool = False) -> dict[str, str]:
+    """Every output file: relative path -> text (``cvr_csv``: also ``rctab_cvr.csv``,
+    which needs a result read with ``keep_order``)."""
     config = result.config
     files: dict[str, str] = {}
+    if cvr_csv:
+        files["rctab_cvr.csv"] = rctab_cvr_csv(result)
     multi = len(result.passes) > 1
     for i, (tab, count) in enumerate(zip(result.passes, result.counts, strict=True)):
         suffix = f"_{i + 1}" if multi else ""
@@ -71,9 +90,13 @@ def output_files(result: RCTabResult) -> dict[str, str]:
     return files
 
 
-def write_outputs(result: RCTabResult, destination: Path) -> list[Path]:
+def write_outputs(result: RCTabResult, destination: Path, *, cvr_csv: bool = False) -> list[Path]:
     """Write the outputs into ``destination`` (created if needed); nothing is left on failure."""
-    files = output_files(result)
+    return write_files(output_files(result, cvr_csv=cvr_csv), destination)
+
+
+def write_files(files: dict[str, str], destination: Path) -> list[Path]:
+    """Write ``files`` (relative path -> text) into ``destination``, all or nothing."""
     parent = destination.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
