@@ -84,7 +84,16 @@ def _run(args: argparse.Namespace) -> int:
         tools=tuple(args.tools) if args.tools else None,
     )
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    records = harness.run(selected, settings)
+    out = Path(args.output) if args.output else (
+        harness.REPO / "benchmarks" / "results" / ("results-quick.json" if args.quick else "results.json")
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.stem + ".partial.json")
+
+    def save_partial(records: list[dict[str, Any]]) -> None:
+        partial.write_text(json.dumps({"started": started, "records": records}, indent=1))
+
+    records = harness.run(selected, settings, save_partial)
     result: dict[str, Any] = {
         "started": started,
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -102,10 +111,6 @@ def _run(args: argparse.Namespace) -> int:
                 (r for r in rec["results"] if r["tool"] == "tallyroom" and r["status"] == "ok"), None
             )
             harness._add_ratios_and_agreement(rec["results"], own)
-    out = Path(args.output) if args.output else (
-        harness.REPO / "benchmarks" / "results" / ("results-quick.json" if args.quick else "results.json")
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(report.table(result["records"]))
     print()

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,8 +250,15 @@ def _projected_too_slow(
     return None
 
 
-def run(workloads: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
-    """Measure every tool on every workload; returns one record per workload."""
+def run(
+    workloads: list[dict[str, Any]],
+    settings: Settings,
+    on_record: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Measure every tool on every workload; returns one record per workload.
+
+    ``on_record`` is called with the records so far after each workload (to save
+    partial results of a long run)."""
     own_python = Path(sys.executable)
     peer_py = settings.peers_python
     last_in_series: dict[tuple[str, str], dict[str, Any]] = {}
@@ -286,6 +294,8 @@ def run(workloads: list[dict[str, Any]], settings: Settings) -> list[dict[str, A
                 print(f"  {wl['name']}: {tool}: {s['status']} {shown}", file=sys.stderr, flush=True)
         _add_ratios_and_agreement(rows, own_summary)
         records.append({"workload": _public(wl), "results": rows})
+        if on_record is not None:
+            on_record(records)
     return records
 
 
