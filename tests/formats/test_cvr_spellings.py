@@ -1,0 +1,73 @@
+"""With ``keep_order``, the CVR readers record how a file spells each candidate
+(``metadata["cvr_spellings"]``; RCTab's CDF export writes that text), and which
+candidates a file spells in more than one way (``metadata["mixed_spellings"]``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import tallyroom
+from tallyroom.ballots.candidates import Candidate
+
+SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
+
+
+def _config(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def _candidates(config: dict[str, Any]) -> list[Candidate]:
+    return [Candidate(c["name"]) for c in config["candidates"]]
+
+
+def _aliases(config: dict[str, Any]) -> dict[str, str]:
+    return {a: c["name"] for c in config["candidates"] for a in c.get("aliases", [])}
+
+
+def test_cdf_file_spelling_by_aliases() -> None:
+    cfg = _config(SAMPLES / "cdf" / "aliases_cdf_json_config.json")
+    profile = tallyroom.read_ballots(
+        SAMPLES / "cdf" / "cdf_json_file2_cvr.json",
+        format="cdf",
+        candidates=_candidates(cfg),
+        aliases=_aliases(cfg),
+        contest_id="aliases file 2",
+        keep_order=True,
+    )
+    spellings = dict(profile.metadata["cvr_spellings"])
+    assert spellings["Unused Display Name Candidate A"] == "Candidate A Name File 2"
+    assert spellings["Candidate B Name File 1"] == "Candidate B Name File 2"
+    assert "mixed_spellings" not in profile.metadata
+
+
+def test_ess_file_naming_one_candidate_several_ways() -> None:
+    folder = SAMPLES / "ess"
+    cfg = _config(folder / "aliases_ess_xlsx_config.json")
+    profile = tallyroom.read_ballots(
+        folder / "aliases_ess_xlsx_cvr.xlsx",
+        format="ess",
+        candidates=_candidates(cfg),
+        aliases=_aliases(cfg),
+        first_vote_column_index=2,
+        id_column_index=1,
+        overvote_delimiter="|",
+        keep_order=True,
+    )
+    # "A", "A-2" and "A-3" all name A in this file.
+    assert "A" in profile.metadata["mixed_spellings"]
+    spellings = dict(profile.metadata["cvr_spellings"])
+    assert set(spellings) <= set(profile.candidate_names())
+    assert spellings["A"] in {"A", "A-2", "A-3"}
+
+
+def test_spellings_only_with_keep_order(tmp_path: Path) -> None:
+    path = tmp_path / "cvr.csv"
+    path.write_text("id,A,B\n1,1,2\n2,2,1\n")
+    plain = tallyroom.read_ballots(path, format="generic-csv", first_vote_column_index=2)
+    assert "cvr_spellings" not in plain.metadata
+    kept = tallyroom.read_ballots(path, format="generic-csv", first_vote_column_index=2,
+                                  keep_order=True)
+    assert dict(kept.metadata["cvr_spellings"]) == {"A": "A", "B": "B"}
