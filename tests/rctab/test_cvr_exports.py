@@ -12,11 +12,14 @@ import gzip
 import io
 import json
 import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tallyroom.ballots.marks import BLANK, OVERVOTE, UNCERTAIN, group_of
 from tallyroom.cli import main
@@ -188,3 +191,59 @@ def test_cdf_export_spells_candidates_as_each_file_does(tree: Path) -> None:
     # The election section lists the config's names.
     names = [c["Name"] for c in report["Election"][0]["Candidate"]]
     assert "Unused Display Name Candidate A" in names
+
+
+# -- property: any generic-CSV contest converts to one faithful row per paper -------------
+
+_NAMES = ("Ash", "Birch, Jr.", "Cedar")
+_paper = st.tuples(
+    st.lists(st.one_of(st.none(), st.integers(1, 3)), min_size=3, max_size=3),  # rank per column
+    st.sampled_from(["p1", "p 2", ""]),
+    st.sampled_from(["b1", ""]),
+)
+
+
+def _write_source(path: Path, papers: list[tuple[list[int | None], str, str]], start: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "precinct", "batch", *_NAMES])
+        for k, (ranks, precinct, batch) in enumerate(papers):
+            writer.writerow([f"r{start + k}", precinct, batch,
+                             *("" if r is None else str(r) for r in ranks)])
+
+
+def _source(name: str) -> dict[str, object]:
+    return {"filePath": name, "contestId": "", "provider": "genericCsv",
+            "firstVoteColumnIndex": "4", "firstVoteRowIndex": "2", "idColumnIndex": "1",
+            "precinctColumnIndex": "2", "batchColumnIndex": "3", "overvoteDelimiter": "",
+            "overvoteLabel": "", "skippedRankLabel": "", "undeclaredWriteInLabel": "",
+            "treatBlankAsUndeclaredWriteIn": False}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_paper, min_size=1, max_size=15), st.lists(_paper, min_size=1, max_size=15))
+def test_generic_csv_sources_convert_row_by_row(
+    first: list[tuple[list[int | None], str, str]],
+    second: list[tuple[list[int | None], str, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write_source(folder / "one.csv", first, 1)
+        _write_source(folder / "two.csv", second, 1 + len(first))
+        config = json.loads((DATA / "generic_csv_test" / "generic_csv_test_config.json")
+                            .read_text(encoding="utf-8"))
+        config["cvrFileSources"] = [_source("one.csv"), _source("two.csv")]
+        config["candidates"] = [{"name": n, "excluded": False, "aliases": []} for n in _NAMES]
+        config["rules"]["maxRankingsAllowed"] = "3"
+        (folder / "c_config.json").write_text(json.dumps(config), encoding="utf-8")
+        text = rctab_cvr_csv(convert_contest(load_config(folder / "c_config.json")))
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    papers = [("one.csv", p) for p in first] + [("two.csv", p) for p in second]
+    assert len(rows) == len(papers)
+    for k, (row, (source, (ranks, precinct, batch))) in enumerate(zip(rows, papers, strict=True)):
+        cells = []
+        for r in (1, 2, 3):
+            at = [n for n, given_rank in zip(_NAMES, ranks, strict=True) if given_rank == r]
+            cells.append("\n".join(at) if at else "undervote")
+        assert row == [source, "genericCsv", "", f"r{k + 1}", "", batch or "no batch id",
+                       f"r{k + 1}", precinct or "no precinct id", "", *cells]
