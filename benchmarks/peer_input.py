@@ -77,7 +77,6 @@ def read_csv(path: Path, seats: int) -> Contest:
     return Contest(path.name, tuple(names), seats, tuple(counter), tuple(counter.values()))
 
 
-_BLT_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _PREFLIB_NAME = re.compile(r"^#\s*ALTERNATIVE NAME \d+:\s*")
 
 
@@ -100,17 +99,29 @@ def read_blt(path: Path) -> Contest:
         raw.append((prefs, weight))
     names: list[str] = []
     while len(names) < n_cand:
-        line = _PREFLIB_NAME.sub("", lines[i])
+        # Names are only for display (winners are compared by ballot position): the
+        # line without quotes, commas or colons (VoteKit reserves ':').
+        label = _PREFLIB_NAME.sub("", lines[i])
         i += 1
-        m = _BLT_TOKEN.match(line)
-        name = m.group(1) if m and m.group(1) is not None else line
-        names.append(name.strip().rstrip(","))
+        name = " ".join(label.replace('"', " ").replace(":", " ").replace(",", " ").split())
+        names.append(name or f"candidate {len(names) + 1}")
     title = lines[i].strip('"') if i < len(lines) else path.stem
+    names = _unique(names)
     grouped: dict[tuple[str, ...], int] = {}
     for prefs, w in raw:
         key = tuple(names[p - 1] for p in prefs)
         grouped[key] = grouped.get(key, 0) + w
     return Contest(title, tuple(names), seats, tuple(grouped), tuple(grouped.values()))
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names made unique (some contests have two candidates of one name): ``Name #2``."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} #{seen[n]}")
+    return out
 
 
 def read_soi(path: Path) -> Contest:
