@@ -113,8 +113,13 @@ async def test_edit_contest_keeps_earlier_counts(admin: httpx.AsyncClient) -> No
 async def test_every_registered_report_downloads(admin: httpx.AsyncClient) -> None:
     _, rec = await _counted(admin)
     assert "json" in reports() and "declaration-html" in reports()
+    must_work = {"json", "text", "declaration-text", "declaration-html", "declaration-pdf", "html", "csv"}
     for name, spec in reports().items():
         r = await admin.get(f"/api/counts/{rec['id']}/reports/{name}")
+        if name not in must_work and r.status_code == 501:
+            # a renderer for other kinds of count may refuse an SV count, cleanly
+            assert r.json()["error"] == "ReportError" and r.json()["message"], name
+            continue
         assert r.status_code == 200, (name, r.text[:300])
         assert r.headers["content-type"].startswith(spec.media_type)
         assert f"count-{rec['id']}-{name}{spec.extension}" in r.headers["content-disposition"]
