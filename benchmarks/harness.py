@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 PEERS_DIR = REPO / "benchmarks" / ".peers"
 
-OWN_TOOLS = ("tallyroom", "pyarrow read (floor)", "calamine read (floor)")
+OWN_TOOLS = ("tallyroom", "tallyroom read only", "pyarrow read (floor)", "calamine read (floor)")
 
 
 @dataclass
@@ -201,7 +201,7 @@ def tools_for(workload: dict[str, Any], has_peers: bool) -> list[str]:
     """The tools that apply to a workload, tallyroom first."""
     tools = ["tallyroom"]
     if workload["kind"] == "csv":
-        tools.append("pyarrow read (floor)")
+        tools += ["tallyroom read only", "pyarrow read (floor)"]
     if workload["kind"] == "ess":
         tools.append("calamine read (floor)")
     if has_peers and workload["kind"] in ("csv", "blt", "soi"):

@@ -156,8 +156,29 @@ def _fastest_peer(records: list[dict[str, Any]], workload: str) -> dict[str, Any
     return best
 
 
+def _both(own: dict[str, Any], other: dict[str, Any], key: str = "work") -> str:
+    """``wall x (CPU y)`` ratio of ``own`` to ``other``."""
+    wall = own[f"{key}_s"] / other["work_s"]
+    cpu = own.get(f"{key}_cpu_s"), other.get("work_cpu_s")
+    text = f"{wall:.1f}x wall"
+    if cpu[0] is not None and cpu[1]:
+        text += f", {cpu[0] / cpu[1]:.1f}x CPU"
+    return text
+
+
+def _cpu_ratio(own: dict[str, Any], other: dict[str, Any], key: str = "work") -> float:
+    mine = own.get(f"{key}_cpu_s")
+    theirs = other.get("work_cpu_s")
+    if mine is None or not theirs:
+        return float(own[f"{key}_s"]) / float(other["work_s"])
+    return float(mine) / float(theirs)
+
+
 def targets(records: list[dict[str, Any]]) -> str:
-    """The issue's speed targets, each with the measured figure and met / missed."""
+    """The issue's speed targets, each with the measured figure and met / missed.
+
+    Ratios are given in wall time and in CPU time; the verdict uses CPU time,
+    which the other load on a shared machine disturbs far less."""
     lines = []
 
     def verdict(ok: bool) -> str:
@@ -168,25 +189,27 @@ def targets(records: list[dict[str, Any]]) -> str:
         own = _row(records, name, "tallyroom")
         floor = _row(records, name, "pyarrow read (floor)")
         if own and floor:
-            ratio = own["work_s"] / floor["work_s"]
             lines.append(
                 f"- End to end, 10^6 ballots, {n_c} candidates, IRV: tallyroom "
-                f"{own['work_s']:.2f} s (read {own['read_s']:.2f} s + count {own['count_s']:.2f} s) "
-                f"vs pyarrow read {floor['work_s']:.2f} s = **{ratio:.1f}x the floor** "
-                f"(target 2x, aim 1.25x): {verdict(ratio <= 2)}; reading alone "
-                f"{own['read_s'] / floor['work_s']:.1f}x the floor."
+                f"{own['work_s']:.2f} s wall / {own.get('work_cpu_s', 0):.2f} s CPU "
+                f"(read {own['read_s']:.2f} s / {own.get('read_cpu_s', 0):.2f} s, count "
+                f"{own['count_s']:.2f} s / {own.get('count_cpu_s', 0):.2f} s) vs pyarrow read "
+                f"{floor['work_s']:.2f} s / {floor.get('work_cpu_s', 0):.2f} s: **{_both(own, floor)}"
+                f" the floor** (target 2x, aim 1.25x): {verdict(_cpu_ratio(own, floor) <= 2)}; "
+                f"reading alone {_both(own, floor, 'read')}: "
+                f"{verdict(_cpu_ratio(own, floor, 'read') <= 2)}."
             )
+            count_share = own.get("count_cpu_s", own["count_s"]) / own.get("read_cpu_s", own["read_s"])
             lines.append(
-                f"- Count on the grouped profile ({n_c}c, IRV): {own['count_s']:.2f} s = "
-                f"{own['count_s'] / own['read_s']:.0%} of the read time (target: a small fraction): "
-                f"{verdict(own['count_s'] <= 0.25 * own['read_s'])}."
+                f"- Count on the grouped profile ({n_c}c, IRV): {count_share:.0%} of the read "
+                f"time in CPU (target: a small fraction): {verdict(count_share <= 0.25)}."
             )
             peer = _fastest_peer(records, name)
             if peer:
                 lines.append(
                     f"- Fastest peer at 10^6 ({n_c}c IRV): {peer['tool']} {peer['work_s']:.1f} s = "
-                    f"{peer['work_s'] / own['work_s']:.1f}x tallyroom (target: several times): "
-                    f"{verdict(peer['work_s'] >= 3 * own['work_s'])}."
+                    f"{_both(peer, own)} tallyroom (target: several times): "
+                    f"{verdict(1 / _cpu_ratio(own, peer) >= 3)}."
                 )
         for method in ("STV3", "STV5"):
             sname = f"synthetic {method} {n_c}c 1,000,000"
@@ -194,16 +217,24 @@ def targets(records: list[dict[str, Any]]) -> str:
             s_floor = _row(records, sname, "pyarrow read (floor)")
             if s_own and s_floor:
                 lines.append(
-                    f"- {method}, 10^6 ballots, {n_c}c: tallyroom {s_own['work_s']:.2f} s "
-                    f"(count {s_own['count_s']:.2f} s) = {s_own['work_s'] / s_floor['work_s']:.1f}x "
-                    "the read floor."
+                    f"- {method} (Scottish rules), 10^6 ballots, {n_c}c, end to end: "
+                    f"{_both(s_own, s_floor)} the read floor; count "
+                    f"{s_own.get('count_cpu_s', s_own['count_s']):.2f} s CPU."
+                )
+        for size in ("1,000,000", "10,000,000"):
+            read = _row(records, f"synthetic IRV {n_c}c {size}", "tallyroom read only")
+            floor = _row(records, f"synthetic IRV {n_c}c {size}", "pyarrow read (floor)")
+            if read:
+                extra = f" (pyarrow's whole-file read: {floor['peak_mib']:.0f} MiB)" if floor else ""
+                lines.append(
+                    f"- Reading {size} ballots, {n_c}c: peak memory {read['peak_mib']:.0f} MiB for "
+                    f"{read.get('distinct', 0):,} distinct rankings{extra}."
                 )
         big = _row(records, f"synthetic IRV {n_c}c 10,000,000", "tallyroom")
         if big:
             lines.append(
-                f"- 10^7 ballots, {n_c}c, IRV: peak memory {big['peak_mib']:.0f} MiB for "
-                f"{big.get('distinct', 0):,} distinct rankings (file "
-                f"{_file_mib(records, n_c):.0f} MiB), {big['work_s']:.1f} s."
+                f"- Counting 10^7 ballots, {n_c}c, IRV: peak memory {big['peak_mib']:.0f} MiB "
+                f"(the IRV engine's per-ballot Python lists), {big['work_s']:.1f} s."
             )
     for rec in records:
         name = rec["workload"]["name"]
@@ -213,12 +244,10 @@ def targets(records: list[dict[str, Any]]) -> str:
             fast = _row(records, name, "votekit FastSTV")
             if own and vk:
                 if vk.get("status") == "ok":
-                    figure = f"{vk['work_s']:.0f} s = {vk['work_s'] / own['work_s']:.0f}x"
-                    ok = vk["work_s"] >= 10 * own["work_s"]
+                    figure = f"{vk['work_s']:.0f} s = {_both(vk, own)}"
+                    ok = 1 / _cpu_ratio(own, vk) >= 10
                 else:
-                    figure = f"{vk.get('note', vk.get('status'))}, i.e. > " + (
-                        f"{240 / own['work_s']:.0f}x"
-                    )
+                    figure = str(vk.get("note", vk.get("status")))
                     ok = vk.get("status") == "timeout"
                 lines.append(
                     f"- Exact Scottish STV over {rec['workload']['n_files']} contests: tallyroom "
@@ -227,17 +256,16 @@ def targets(records: list[dict[str, Any]]) -> str:
             if own and fast:
                 lines.append(
                     f"- ... and VoteKit FastSTV (numpy, floats) {fast['work_s']:.1f} s = "
-                    f"{fast['work_s'] / own['work_s']:.1f}x tallyroom."
+                    f"{_both(fast, own)} tallyroom."
                 )
         if name.startswith("RCTab scale"):
             own = _row(records, name, "tallyroom")
             floor = _row(records, name, "calamine read (floor)")
             if own and floor:
-                ratio = own["work_s"] / floor["work_s"]
                 lines.append(
                     f"- RCTab scale case (1,041,313 ballots, 13 ES&S xlsx): tallyroom "
                     f"{own['work_s']:.1f} s vs calamine reading the cells {floor['work_s']:.1f} s = "
-                    f"**{ratio:.2f}x** (target 2x): {verdict(ratio <= 2)}."
+                    f"**{_both(own, floor)}** (target 2x): {verdict(_cpu_ratio(own, floor) <= 2)}."
                 )
     return "\n".join(lines)
 

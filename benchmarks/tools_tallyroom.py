@@ -3,6 +3,7 @@
 * ``tallyroom``: ``tallyroom.read_ballots`` then ``tallyroom.count``, timed apart
   (reading includes parsing, encoding, grouping and hashing the file; counting
   includes building and verifying the round log).
+* ``tallyroom read only``: ``read_ballots`` alone, for the reader's peak memory.
 * ``pyarrow read (floor)``: ``pyarrow.csv.read_csv`` of the same CSV, default
   options, all cores: the time any reader of this file must at least spend.
 * ``calamine read (floor)``: every cell of every sheet of the xlsx files read with
@@ -29,6 +30,11 @@ def _groups(workload: dict[str, Any]) -> list[tuple[str, list[Path]]]:
     if workload.get("one_contest"):
         return [(workload["name"], [Path(f) for f in workload["files"]])]
     return [(Path(f).name, [Path(f)]) for f in workload["files"]]
+
+
+def tallyroom_read(workload: dict[str, Any]) -> Result:
+    """Reading alone (no count): its peak memory is the reader's."""
+    return tallyroom_count({**workload, "_read_only": True})
 
 
 def tallyroom_count(workload: dict[str, Any]) -> Result:
@@ -58,12 +64,16 @@ def tallyroom_count(workload: dict[str, Any]) -> Result:
             rules = workload.get("tallyroom_rules")
             seats = workload.get("seats") if workload["kind"] == "csv" else None
         t1, c1 = time.perf_counter(), time.process_time()
+        read_s += t1 - t0
+        read_cpu += c1 - c0
+        distinct += profile.n_distinct
+        papers += profile.total
+        if workload.get("_read_only"):
+            continue
         seed = None if rules is not None else "benchmark"
         result = tallyroom.count(profile, method=method, rules=rules, seats=seats, tie_seed=seed)
         t2, c2 = time.perf_counter(), time.process_time()
-        read_s += t1 - t0
         count_s += t2 - t1
-        read_cpu += c1 - c0
         count_cpu += c2 - c1
         if workload["kind"] in ("blt", "soi"):
             # compared by ballot position: readers normalise names differently
@@ -74,8 +84,6 @@ def tallyroom_count(workload: dict[str, Any]) -> Result:
         n_ties = sum(len(r.ties) for r in result.rounds)
         if n_ties:
             ties[name] = n_ties
-        distinct += profile.n_distinct
-        papers += profile.total
     return {
         "winners": winners,
         "read_s": read_s,
@@ -136,6 +144,7 @@ def calamine_floor(workload: dict[str, Any]) -> Result:
 #: tool name -> adapter
 OWN: dict[str, Callable[[dict[str, Any]], Result]] = {
     "tallyroom": tallyroom_count,
+    "tallyroom read only": tallyroom_read,
     "pyarrow read (floor)": pyarrow_floor,
     "calamine read (floor)": calamine_floor,
 }
