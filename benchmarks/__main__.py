@@ -8,6 +8,7 @@ Commands::
                              [--repeats 3] [--timeout 900] [--data-root ../shared]
     python -m benchmarks generate N_BALLOTS N_CANDIDATES [--seed 7]
     python -m benchmarks merge A.json B.json ... [--output results.json]   # later rows win
+    python -m benchmarks doc results.json [--run "description"]   # writes docs/performance.md
 
 ``run`` prints a Markdown table and writes JSON (default
 ``benchmarks/results/results[-quick].json``). It exits 1 if tallyroom fails on a
@@ -144,6 +145,32 @@ def _merge(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _doc(args: argparse.Namespace) -> int:
+    from . import phases
+
+    result = json.loads(Path(args.results).read_text(encoding="utf-8"))
+    m = result.get("machine") or report.machine(harness.peers_python())
+    machine = (
+        f"{m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+        + "; peers: "
+        + ", ".join(f"{k} {v}" for k, v in m.get("peer_versions", {}).items())
+    )
+    measured = phases.measure(harness.REPO / "benchmarks" / "results" / "data")
+    template = (harness.REPO / "benchmarks" / "performance.md.in").read_text(encoding="utf-8")
+    text = (
+        template.replace("{{MACHINE}}", machine)
+        .replace("{{RUN}}", args.run or str(result.get("started", "")))
+        .replace("{{TARGETS}}", report.targets(result["records"]))
+        .replace("{{TABLE}}", report.table(result["records"]))
+        .replace("{{PHASES}}", phases.table(measured))
+    )
+    out = harness.REPO / "docs" / "performance.md"
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def _generate(args: argparse.Namespace) -> int:
     root = harness.REPO / "benchmarks" / "results" / "data"
     path = generate.ensure(root, args.n_ballots, args.n_candidates, args.seed)
@@ -172,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("merge", help="combine result files (later rows win), print table and targets")
     m.add_argument("inputs", nargs="+")
     m.add_argument("--output")
+    d = sub.add_parser("doc", help="write docs/performance.md from a results file")
+    d.add_argument("results")
+    d.add_argument("--run", help="how the results were produced (shown in the page)")
     g = sub.add_parser("generate", help="write one synthetic ballot file")
     g.add_argument("n_ballots", type=int)
     g.add_argument("n_candidates", type=int)
@@ -183,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     if args.command == "merge":
         return _merge(args)
+    if args.command == "doc":
+        return _doc(args)
     return _generate(args)
 
 
