@@ -66,6 +66,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "tallyroom.reports.csv_report",
     "tallyroom.reports.pdf",
     "tallyroom.reports.compare_report",
+    "tallyroom.reports.rctab_report",
 )
 
 
