@@ -147,11 +147,13 @@ def _remap(exc: BallotFileError, names: Mapping[str, str]) -> BallotFileError:
 
 def _read(
     paths: Sequence[Path], display: Sequence[str], *, ballot_format: str | None,
-    candidates: CandidateList | None,
+    candidates: CandidateList | None, method: str | None = None,
 ) -> Profile:
     names = {str(p): d for p, d in zip(paths, display, strict=True)}
     try:
-        profile = api.read_ballots(list(paths), format=ballot_format, candidates=candidates)
+        profile = api.read_ballots(
+            list(paths), format=ballot_format, candidates=candidates, for_method=method
+        )
     except BallotFileError as exc:
         raise _remap(exc, names) from None
     by_private = {p.name: d for p, d in zip(paths, display, strict=True)}
@@ -208,7 +210,7 @@ def compute(
         progress(f"reading {len(paths)} ballot file{'s' if len(paths) != 1 else ''} ({size:,} bytes)")
         profile = _read(
             paths, [i.filename for i in inputs], ballot_format=spec.ballot_format,
-            candidates=spec.candidate_list(),
+            candidates=spec.candidate_list(), method=spec.method,
         )
     if spec.title:
         profile = replace(profile, title=spec.title)
