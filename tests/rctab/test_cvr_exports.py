@@ -247,3 +247,31 @@ def test_generic_csv_sources_convert_row_by_row(
             cells.append("\n".join(at) if at else "undervote")
         assert row == [source, "genericCsv", "", f"r{k + 1}", "", batch or "no batch id",
                        f"r{k + 1}", precinct or "no precinct id", "", *cells]
+
+
+def test_cdf_export_keeps_each_papers_own_spelling(tmp_path: Path) -> None:
+    """aliases_ess_xlsx spells A as "A", "A-2", "A-3", "A-4" on different papers: RCTab's
+    CDF export writes each paper's own text; so must ours (checked against the sheet)."""
+    from python_calamine import CalamineWorkbook
+
+    from tallyroom.rctab.cdf_output import cdf_json
+
+    folder = tmp_path / "aliases_ess_xlsx"
+    shutil.copytree(DATA / "aliases_ess_xlsx", folder)
+    cfg = _config(folder)
+    data = json.loads(cfg.read_text(encoding="utf-8"))
+    data["outputSettings"]["generateCdfJson"] = True
+    cfg.write_text(json.dumps(data), encoding="utf-8")
+    result = run_contest(load_config(cfg))
+    assert "A" in result.source_metadata[0]["mixed_spellings"]
+    report = cdf_json(result)
+
+    sheet = CalamineWorkbook.from_path(str(folder / "aliases_ess_xlsx_cvr.xlsx"))
+    rows = sheet.get_sheet_by_index(0).to_python()[1:]
+    assert len(report["CVR"]) == len(rows)
+    for cvr, row in zip(report["CVR"], rows, strict=True):
+        original = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"]
+        got = {(s["ContestSelectionId"], p["Rank"]) for s in original for p in s["SelectionPosition"]}
+        want = {(f"cs-{str(text).lower()}", rank)
+                for rank, text in enumerate(row[1:], start=1) if text != ""}
+        assert got == want, cvr["BallotPrePrintedId"]

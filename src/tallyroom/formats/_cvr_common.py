@@ -216,6 +216,9 @@ class CodeBook:
         self.spellings: dict[int, str] = {}
         #: candidates the file names by more than one text
         self.mixed: set[int] = set()
+        #: cell text -> the (candidate, text) pairs it names, for :meth:`cell_spellings`
+        self._cell_spellings: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._current: list[tuple[int, str]] | None = None
 
     def _add(self, cand: Candidate) -> int:
         self.cands.append(cand)
@@ -241,6 +244,8 @@ class CodeBook:
             seen = self.spellings.setdefault(i, text)
             if seen != text:
                 self.mixed.add(i)
+            if self._current is not None:
+                self._current.append((i, text))
             return i
         if not self.open_list:
             known = ", ".join(c.name for c in self.cands[:12])
@@ -269,9 +274,18 @@ class CodeBook:
         hit = self._cache.get(raw)
         if hit is not None:
             return hit
-        code = self._cell(raw, line)
+        self._current = []
+        try:
+            code = self._cell(raw, line)
+        finally:
+            named, self._current = tuple(self._current), None
         self._cache[raw] = code
+        self._cell_spellings[raw] = named
         return code
+
+    def cell_spellings(self, raw: str) -> tuple[tuple[int, str], ...]:
+        """The (candidate, CVR text) pairs a cell read by :meth:`cell` names."""
+        return self._cell_spellings.get(raw, ())
 
     def _cell(self, raw: str, line: int | None) -> int:
         text = raw.strip()
@@ -319,6 +333,32 @@ class CodeBook:
         if self.mixed:
             out["mixed_spellings"] = tuple(self.cands[i].name for i in sorted(self.mixed))
         return out
+
+    def paper_spelling_metadata(
+        self, per_paper: Sequence[tuple[tuple[tuple[int, str], ...], ...]]
+    ) -> dict[str, Any]:
+        """Each paper's own spelling of candidates, when the file mixes spellings.
+
+        ``per_paper``: for each paper in file order, per rank, its (candidate, text)
+        pairs. Kept only for the candidates in ``mixed_spellings``:
+        ``metadata["spelling_variants"]`` lists distinct per-rank spellings (a tuple,
+        per rank, of ``(candidate name, text)`` pairs) and ``metadata["paper_spellings"]``
+        gives each paper's variant (an index into it).
+        """
+        if not self.mixed:
+            return {}
+        table: dict[tuple[tuple[tuple[str, str], ...], ...], int] = {}
+        index: list[int] = []
+        for ranks in per_paper:
+            variant = tuple(
+                tuple((self.cands[i].name, t) for i, t in pairs if i in self.mixed)
+                for pairs in ranks
+            )
+            index.append(table.setdefault(variant, len(table)))
+        return {
+            "spelling_variants": tuple(table),
+            "paper_spellings": np.asarray(index, dtype=np.int32),
+        }
 
     def overvote_groups(self) -> tuple[tuple[int, ...], ...]:
         return tuple(g for g, _ in sorted(self.groups.items(), key=lambda kv: kv[1]))

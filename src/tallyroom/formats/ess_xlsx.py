@@ -221,9 +221,13 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     book = CodeBook(path, opts)
     collector = PaperCollector()
     remap = np.empty(len(raw_keys), dtype=np.int64)
+    named: list[tuple[tuple[tuple[int, str], ...], ...]] = []  # per raw row, per rank
     for k, (ranks, precinct, batch) in enumerate(raw_keys):
         line = raw_lines[k]
-        codes = [book.cell(_text(v), line) for v in ranks]
+        texts = [_text(v) for v in ranks]
+        codes = [book.cell(t, line) for t in texts]
+        if keep_order:
+            named.append(tuple(book.cell_spellings(t) for t in texts))
         remap[k] = collector.add(
             codes,
             weight=raw_weights[k],
@@ -232,6 +236,10 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         )
     paper_order = remap[np.asarray(order, dtype=np.int64)].tolist() if keep_order else None
     profile = collector.profile(book, [path], keep_order=keep_order, order=paper_order, ids=ids)
+    if keep_order and book.mixed:
+        # The file names a candidate in several ways: keep each paper's own spelling.
+        per_paper = book.paper_spelling_metadata([named[k] for k in order])
+        profile = replace(profile, metadata={**profile.metadata, **per_paper})
     if empty_rows:
         key = "empty_rows_read" if count_empty else "empty_rows_skipped"
         profile = replace(profile, metadata={**profile.metadata, key: empty_rows})

@@ -41,29 +41,38 @@ def spelling_maps(result: RCTabResult) -> list[dict[str, str]]:
     """Per source: candidate name -> the text its CVR names the candidate by.
 
     RCTab keeps each CVR's own text (a name, code or alias) on the record and writes
-    it in the CDF export; the reader records the text it saw (``cvr_spellings``). A
-    candidate a file spells in several ways gets the first spelling seen (RCTab would
-    write each paper's own; tallyroom groups papers and keeps one per file).
+    it in the CDF export; the reader records the text it saw (``cvr_spellings``). For a
+    candidate a file spells in several ways, readers that keep each paper's own
+    spelling (ES&S: ``paper_spellings``) give it per paper; others the first seen.
     """
     return [dict(meta.get("cvr_spellings", ())) for meta in result.source_metadata]
 
 
 def _rankings(
-    result: RCTabResult, row: int, spelling: dict[str, str] | None = None
+    result: RCTabResult,
+    row: int,
+    spelling: dict[str, str] | None = None,
+    per_rank: tuple[tuple[tuple[str, str], ...], ...] = (),
 ) -> list[tuple[str, list[int]]]:
+    """A paper's candidates (as spelled) with the ranks they got, RCTab's order.
+
+    ``spelling``: the file's spelling of each candidate; ``per_rank``: the paper's own
+    spelling at each rank of candidates the file spells in several ways."""
     profile = result.profile
-    names = [spelling.get(n, n) for n in profile.candidates.names] if spelling else list(
-        profile.candidates.names)
+    canonical = profile.candidates.names
+    names = [spelling.get(n, n) for n in canonical] if spelling else list(canonical)
     ranks: dict[str, list[int]] = {}
     for pos, code in enumerate(profile.ballots[row].tolist(), start=1):
         if code == BLANK:
             continue
         if code >= 0:
-            members = [names[code]]
+            indices = [code]
         elif code in (OVERVOTE, UNCERTAIN):
-            members = [_OVERVOTE_LABEL]
+            indices = []
         else:
-            members = [names[i] for i in profile.overvote_groups[group_of(code)]]
+            indices = list(profile.overvote_groups[group_of(code)])
+        own = dict(per_rank[pos - 1]) if pos <= len(per_rank) else {}
+        members = [own.get(canonical[i], names[i]) for i in indices] or [_OVERVOTE_LABEL]
         for m in members:
             ranks.setdefault(m, []).append(pos)
     return sorted(ranks.items(), key=lambda kv: (kv[1][0], kv[0].encode("utf-16-be")))
@@ -146,9 +155,10 @@ def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
         for k, name in enumerate(hash_order(seen), start=1):
             gpu[name] = f"gpu-{k}"
     cvrs = []
-    row_rankings: dict[int, list[tuple[str, list[int]]]] = {}
+    row_rankings: dict[tuple[int, int], list[tuple[str, list[int]]]] = {}
     sources = result.paper_sources
     spellings = spelling_maps(result)
+    within_all: dict[int, int] = {}  # source -> its first paper's position in file order
     within: dict[int, int] = {}
     for paper, row in enumerate(order.tolist()):
         raw_id = str(ids[paper])
@@ -158,10 +168,17 @@ def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
             within[k] = within.get(k, 0) + 1
             raw_id = f"{config.sources[k].path.name}({within[k]})"
         sid = _sanitize(raw_id)
-        if row not in row_rankings:  # a row holds papers of one source
+        # a row holds papers of one source; a file mixing spellings gives variants
+        variant, per_rank = -1, ()
+        meta = result.source_metadata[sources[paper]] if sources and spellings else {}
+        if "paper_spellings" in meta:
+            first = within_all.setdefault(sources[paper], paper)
+            variant = int(meta["paper_spellings"][paper - first])
+            per_rank = meta["spelling_variants"][variant]
+        if (row, variant) not in row_rankings:
             spelling = spellings[sources[paper]] if sources and spellings else None
-            row_rankings[row] = _rankings(result, row, spelling)
-        rankings = row_rankings[row]
+            row_rankings[(row, variant)] = _rankings(result, row, spelling, per_rank)
+        rankings = row_rankings[(row, variant)]
         snaps = [_snapshot(sid, rankings, None, None)]
         previous: list[tuple[str, Decimal]] | None = None
         for rnd in range(1, n_rounds + 1):
