@@ -275,3 +275,28 @@ def test_cdf_export_keeps_each_papers_own_spelling(tmp_path: Path) -> None:
         want = {(f"cs-{str(text).lower()}", rank)
                 for rank, text in enumerate(row[1:], start=1) if text != ""}
         assert got == want, cvr["BallotPrePrintedId"]
+
+
+def test_papers_without_ids_get_distinct_computed_ids(tmp_path: Path) -> None:
+    """A generic CSV without id column: RCTab-style ids '<file>-<n>', never empty or shared."""
+    from tallyroom.rctab.cdf_output import cdf_json
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "cvr.csv").write_text("Ash,Birch\n1,2\n2,1\n1,\n", encoding="utf-8")
+    config = json.loads((DATA / "generic_csv_test" / "generic_csv_test_config.json")
+                        .read_text(encoding="utf-8"))
+    source = _source("cvr.csv")
+    for key in ("idColumnIndex", "precinctColumnIndex", "batchColumnIndex"):
+        source[key] = ""
+    source["firstVoteColumnIndex"] = "1"
+    config["cvrFileSources"] = [source]
+    config["candidates"] = [{"name": n, "excluded": False, "aliases": []} for n in ("Ash", "Birch")]
+    config["outputSettings"].update(generateCdfJson=True, tabulateByBatch=False,
+                                    tabulateByPrecinct=False)
+    (folder / "c_config.json").write_text(json.dumps(config), encoding="utf-8")
+    result = run_contest(load_config(folder / "c_config.json"), keep_order=True)
+    rows = list(csv.reader(io.StringIO(rctab_cvr_csv(result))))[1:]
+    assert [(r[3], r[6]) for r in rows] == [("cvr.csv-1", ""), ("cvr.csv-2", ""), ("cvr.csv-3", "")]
+    ids = [c["BallotPrePrintedId"] for c in cdf_json(result)["CVR"]]
+    assert ids == ["cvr.csv-1", "cvr.csv-2", "cvr.csv-3"]

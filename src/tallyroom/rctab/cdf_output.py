@@ -162,11 +162,15 @@ def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
     within: dict[int, int] = {}
     for paper, row in enumerate(order.tolist()):
         raw_id = str(ids[paper])
-        if sources and config.sources[sources[paper]].provider == "cdf":
-            # RCTab's CDF reader names each record "<file name>(<n>)", n counting from 1
+        if sources:
             k = sources[paper]
             within[k] = within.get(k, 0) + 1
-            raw_id = f"{config.sources[k].path.name}({within[k]})"
+            if config.sources[k].provider == "cdf":
+                # RCTab's CDF reader names each record "<file name>(<n>)", n counting from 1
+                raw_id = f"{config.sources[k].path.name}({within[k]})"
+            elif raw_id == "":
+                # a file without record ids: RCTab's computed id "<file name>-<n>"
+                raw_id = f"{config.sources[k].path.name}-{within[k]}"
         sid = _sanitize(raw_id)
         # a row holds papers of one source; a file mixing spellings gives variants
         variant, per_rank = -1, ()

@@ -11,7 +11,8 @@ Layout as RCTab 2.0.1 writes it (before each tabulation, and in its
   ``CVR Provider`` its provider.
 * ``RCTab CVR Id`` is RCTab's id of the record: Dominion ``<tabulator>-<batch>-<record>``,
   CDF ``<file name>(<n>)``, ES&S without an id column ``<file name>-<n>``, else the
-  record's own id. ``Vendor Id`` is the id the vendor's file gives the record
+  record's own id (``<file name>-<n>`` for a file without ids, e.g. a generic CSV
+  without id column: unchecked against RCTab). ``Vendor Id`` is the id the vendor's file gives the record
   (Dominion's ``RecordId``, CDF's ``BallotPrePrintedId``/``UniqueId``, the ES&S
   id column), empty when it gives none.
 * ``Contest Id``, ``Tabulator Id`` and ``Precinct Portion`` are Dominion's (empty for
@@ -111,6 +112,8 @@ def rctab_cvr_csv(result: RCTabResult) -> str:
             vendor_id = "" if raw_id == rctab_id else raw_id
         elif source.provider == "ess" and not source.options.get("id_column_index"):
             rctab_id, vendor_id = raw_id, ""
+        elif raw_id == "":  # a file without record ids: RCTab's computed id
+            rctab_id, vendor_id = f"{source.path.name}-{n}", ""
         else:
             rctab_id = vendor_id = raw_id
         uwi = str(source.options.get("undeclared_write_in_label", "") or "")
