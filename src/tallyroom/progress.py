@@ -102,7 +102,9 @@ class Progress:
             self.enabled = False
 
 
-def track(items: Iterable[T], *, total: int | None = None, label: str = "", stream: TextIO | None = None) -> Iterator[T]:
+def track(
+    items: Iterable[T], *, total: int | None = None, label: str = "", stream: TextIO | None = None
+) -> Iterator[T]:
     """Yield ``items``, advancing a bar by one for each (``total`` defaults to ``len(items)``)."""
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
@@ -112,11 +114,16 @@ def track(items: Iterable[T], *, total: int | None = None, label: str = "", stre
             bar.advance()
 
 
-def sha256_with_progress(path: str | Path, *, label: str | None = None, stream: TextIO | None = None) -> str:
+def sha256_with_progress(
+    path: str | Path, *, label: str | None = None, stream: TextIO | None = None
+) -> str:
     """SHA-256 of a file's bytes (hex), with a bar by bytes read."""
     p = Path(path)
     h = hashlib.sha256()
-    with open(p, "rb") as f, Progress(p.stat().st_size, label or f"hashing {p.name}", stream=stream) as bar:
+    with (
+        open(p, "rb") as f,
+        Progress(p.stat().st_size, label or f"hashing {p.name}", stream=stream) as bar,
+    ):
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
             bar.advance(len(block))

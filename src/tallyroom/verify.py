@@ -259,7 +259,9 @@ def _first_difference(
         if not isinstance(totals, list):
             raise RuleConfigError(f"stage_totals of {name!r} must be a list")
         if name not in names:
-            raise RuleConfigError(f"declared candidate {name!r} is not in the ballot file's candidates")
+            raise RuleConfigError(
+                f"declared candidate {name!r} is not in the ballot file's candidates"
+            )
         declared.append((name, [_declared_figure(v) for v in totals]))
     n_stages = max((len(t) for _, t in declared), default=0)
     if n_stages == 0:
@@ -313,7 +315,9 @@ def _check_contest(
         profile = read_ballots(path, format=fmt, for_method=method)
         profile = _relabel(profile, c.get("blt_candidate_order", c.get("candidate_order")), name)
         seats = c.get("seats")
-        if seats is not None and (not isinstance(seats, int) or isinstance(seats, bool) or seats < 1):
+        if seats is not None and (
+            not isinstance(seats, int) or isinstance(seats, bool) or seats < 1
+        ):
             raise RuleConfigError(f"seats must be a whole number >= 1, not {seats!r}")
         result = run_count(profile, method, seats=seats, tie_seed=tie_seed)
     except TallyroomError as exc:
@@ -346,7 +350,11 @@ def _check_contest(
     threshold = result.rounds[0].threshold
     try:
         figure = _declared_figure(quota)
-        if figure is not None and threshold is not None and not _matches(threshold, figure, rounding):
+        if (
+            figure is not None
+            and threshold is not None
+            and not _matches(threshold, figure, rounding)
+        ):
             notes.append(f"declared quota {figure}, counted {threshold}")
         diff, stages, reason = _first_difference(result, c.get("candidates") or [], rounding)
     except RuleConfigError as exc:
@@ -356,7 +364,13 @@ def _check_contest(
         notes.append(reason)
     if notes:
         return ContestCheck(
-            name, Status.MISMATCHED, "; ".join(notes), compared, stages, diff, elected=result.elected
+            name,
+            Status.MISMATCHED,
+            "; ".join(notes),
+            compared,
+            stages,
+            diff,
+            elected=result.elected,
         )
     return ContestCheck(name, Status.MATCHED, "", compared, stages, elected=result.elected)
 

@@ -10,9 +10,9 @@ NAMES = ("Ash", "Birch", "Cedar", "Damson", "Elm")
 
 
 @st.composite
-def rankings(draw: st.DrawFn, full: bool = False, min_cands: int = 2, max_cands: int = 5) -> tuple[
-    tuple[str, ...], list[tuple[tuple[str, ...], int]]
-]:
+def rankings(
+    draw: st.DrawFn, full: bool = False, min_cands: int = 2, max_cands: int = 5
+) -> tuple[tuple[str, ...], list[tuple[tuple[str, ...], int]]]:
     """``(candidates, [(ranking, count), ...])``; rankings are full orders when ``full``."""
     m = draw(st.integers(min_cands, max_cands))
     cands = NAMES[:m]

@@ -117,10 +117,14 @@ def test_cli_count_with_a_rules_file(tmp_path: Path) -> None:
     ballots.write_text("rank1,rank2,count\nA,B,3\nB,C,2\nC,A,2\n", encoding="utf-8")
     rules = tmp_path / "r.toml"
     rules.write_text('strength = "winning-votes"\novervotes = "truncate"\n', encoding="utf-8")
-    res = CliRunner().invoke(main, ["count", str(ballots), "--method", "minimax", "--rules", str(rules)])
+    res = CliRunner().invoke(
+        main, ["count", str(ballots), "--method", "minimax", "--rules", str(rules)]
+    )
     assert res.exit_code == 0, res.output
     assert "Elected: A" in res.output and "worst defeats (winning-votes)" in res.output
-    res = CliRunner().invoke(main, ["count", str(ballots), "--method", "schulze", "--format", "pairwise-html"])
+    res = CliRunner().invoke(
+        main, ["count", str(ballots), "--method", "schulze", "--format", "pairwise-html"]
+    )
     assert res.exit_code == 0 and "<table>" in res.output
 
 

@@ -38,7 +38,9 @@ import tallyroom
 from .strategies import profile_of, rankings
 
 
-def to_pref_voting(cands: tuple[str, ...], rows: list[tuple[tuple[str, ...], int]], full: bool) -> Any:
+def to_pref_voting(
+    cands: tuple[str, ...], rows: list[tuple[tuple[str, ...], int]], full: bool
+) -> Any:
     idx = {c: i for i, c in enumerate(cands)}
     if full:
         return PVProfile([[idx[c] for c in r] for r, _ in rows], rcounts=[n for _, n in rows])
@@ -76,8 +78,11 @@ def check(cands: tuple[str, ...], rows: list[tuple[tuple[str, ...], int]], full:
             cands, beat_path(theirs, strength_function=fn)
         ), strength
 
-    for strength, pv_method in (("margins", "margins"), ("winning-votes", "winning"),
-                                ("pairwise-opposition", "pairwise_opposition")):
+    for strength, pv_method in (
+        ("margins", "margins"),
+        ("winning-votes", "winning"),
+        ("pairwise-opposition", "pairwise_opposition"),
+    ):
         mm = tallyroom.count(ours, "minimax", {"strength": strength}, tie_seed="x")
         if strength == "margins":
             expected = names(cands, minimax(theirs))

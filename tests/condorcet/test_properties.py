@@ -124,7 +124,10 @@ def test_sets_nest_and_methods_elect_inside_them(data: tuple) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(rankings(), st.sampled_from(["unranked-zero", "ballot-completion", "modified", "modified-from-zero"]))
+@given(
+    rankings(),
+    st.sampled_from(["unranked-zero", "ballot-completion", "modified", "modified-from-zero"]),
+)
 def test_borda_points_add_up(data: tuple, partial: str) -> None:
     cands, rows = data
     count = tallyroom.count(profile_of(cands, rows), "borda", {"partial": partial}, tie_seed="p")
@@ -144,7 +147,12 @@ def test_borda_points_add_up(data: tuple, partial: str) -> None:
 
 def test_names_strategy_is_in_ballot_order() -> None:
     assert list(NAMES) == sorted(NAMES)
-    assert isinstance(PairwiseMatrix.from_dict(pairwise_matrix(profile_of(("Ash", "Birch"), [(("Ash",), 1)])).to_dict()), PairwiseMatrix)
+    assert isinstance(
+        PairwiseMatrix.from_dict(
+            pairwise_matrix(profile_of(("Ash", "Birch"), [(("Ash",), 1)])).to_dict()
+        ),
+        PairwiseMatrix,
+    )
 
 
 @settings(max_examples=80, deadline=None)

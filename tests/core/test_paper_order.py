@@ -28,6 +28,8 @@ def test_read_for_an_order_dependent_method_keeps_order(tmp_path: Path) -> None:
 def test_count_command_counts_irish_rules_without_extra_options(tmp_path: Path) -> None:
     path = tmp_path / "b.csv"
     path.write_text("rank1,rank2,count\nA,B,5\nB,C,3\nC,A,2\n")
-    result = CliRunner().invoke(main, ["count", str(path), "--method", "irish-stv", "--seats", "1", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["count", str(path), "--method", "irish-stv", "--seats", "1", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     assert '"elected": [\n    "A"\n  ]' in result.output

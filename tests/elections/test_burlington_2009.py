@@ -46,7 +46,9 @@ def test_round_one_is_exact(profile: Profile) -> None:
         assert first[name] == votes
     # Simpson and the write-ins (not transcribed officially) go out with Smith in a batch.
     assert sorted(d.candidate for d in result.rounds[0].excluded) == [
-        "Dan Smith", "James Simpson", "Write-In",
+        "Dan Smith",
+        "James Simpson",
+        "Write-In",
     ]
     assert [d.candidate for d in result.rounds[1].excluded] == ["Andy Montroll"]
     assert len(result.rounds) == 3

@@ -14,8 +14,12 @@ from tallyroom.errors import BallotFileError, RuleConfigError
 
 SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
 ESS = SAMPLES / "ess" / "test_set_overvote_delimiter_cvr.xlsx"
-ESS_OPTS = {"format": "ess", "first_vote_column_index": 2, "id_column_index": 1,
-            "overvote_delimiter": "|"}
+ESS_OPTS = {
+    "format": "ess",
+    "first_vote_column_index": 2,
+    "id_column_index": 1,
+    "overvote_delimiter": "|",
+}
 
 
 def _raises(path: Path, match: str, **options: object) -> BallotFileError:
@@ -77,8 +81,12 @@ def test_ess_requires_first_vote_column() -> None:
 
 
 def test_ess_column_beyond_the_sheet() -> None:
-    _raises(ESS, "precinct_column_index is 40 but the sheet has 4 columns",
-            precinct_column_index=40, **ESS_OPTS)
+    _raises(
+        ESS,
+        "precinct_column_index is 40 but the sheet has 4 columns",
+        precinct_column_index=40,
+        **ESS_OPTS,
+    )
 
 
 def test_ess_bad_index_value() -> None:
@@ -124,14 +132,18 @@ def test_dominion_unknown_candidate_id(dominion: Path) -> None:
             if contest["Id"] == 7:
                 contest["Marks"][0]["CandidateId"] = 99999
     export.write_text(json.dumps(data))
-    with pytest.raises(BallotFileError, match="candidate id 99999 is not a candidate of contest 7") as info:
+    with pytest.raises(
+        BallotFileError, match="candidate id 99999 is not a candidate of contest 7"
+    ) as info:
         tallyroom.read_ballots(dominion, contest_id="7")
     assert info.value.path is not None and info.value.path.endswith("CvrExport_1739.json")
     assert info.value.line == 1
 
 
 def test_dominion_unknown_contest_lists_contests(dominion: Path) -> None:
-    with pytest.raises(BallotFileError, match="no contest with Id '999'; contests: .*U.S. Representative"):
+    with pytest.raises(
+        BallotFileError, match="no contest with Id '999'; contests: .*U.S. Representative"
+    ):
         tallyroom.read_ballots(dominion, contest_id="999")
 
 
@@ -175,13 +187,18 @@ def test_cdf_unknown_selection_id(tmp_path: Path) -> None:
     sel["ContestSelectionId"] = "cs-nobody"
     bad = tmp_path / "cvr.json"
     bad.write_text(json.dumps(data))
-    _raises(bad, "CVR 3 .*unknown ContestSelectionId 'cs-nobody'", format="cdf",
-            contest_id="test set 1")
+    _raises(
+        bad, "CVR 3 .*unknown ContestSelectionId 'cs-nobody'", format="cdf", contest_id="test set 1"
+    )
 
 
 def test_cdf_unknown_contest(tmp_path: Path) -> None:
-    _raises(SAMPLES / "cdf" / "test_set_1_exhaust_at_overvote_cvr.json",
-            "no contest named 'nope'; contests: test set 1", format="cdf", contest_id="nope")
+    _raises(
+        SAMPLES / "cdf" / "test_set_1_exhaust_at_overvote_cvr.json",
+        "no contest named 'nope'; contests: test set 1",
+        format="cdf",
+        contest_id="nope",
+    )
 
 
 def test_cdf_not_a_report(tmp_path: Path) -> None:
@@ -221,7 +238,7 @@ def test_hart_bad_value(hart: Path) -> None:
     )
     text = victim.read_text(encoding="utf-8-sig")
     at = text.index("<Value>", text.index(CEDAR))
-    victim.write_text(text[:at] + "<Value>01x0</Value>" + text[text.index("</Value>", at) + 8:])
+    victim.write_text(text[:at] + "<Value>01x0</Value>" + text[text.index("</Value>", at) + 8 :])
     with pytest.raises(BallotFileError, match="Value '01x0' is not a string of 0s and 1s"):
         tallyroom.read_ballots(hart, format="hart", contest_id=CEDAR)
 
@@ -258,19 +275,25 @@ def test_clear_ballot_bad_cell_names_the_line(tmp_path: Path) -> None:
 
 
 def test_clear_ballot_unknown_contest_lists_contests() -> None:
-    _raises(SAMPLES / "clear_ballot" / "clear_ballot_kansas_primary.cvr.csv",
-            "no choice columns for contest 'Mayor'; contests: 'Democratic Primary'",
-            format="clearballot", contest_id="Mayor")
+    _raises(
+        SAMPLES / "clear_ballot" / "clear_ballot_kansas_primary.cvr.csv",
+        "no choice columns for contest 'Mayor'; contests: 'Democratic Primary'",
+        format="clearballot",
+        contest_id="Mayor",
+    )
 
 
 def test_generic_csv_bad_rank_and_short_row(tmp_path: Path) -> None:
     bad = tmp_path / "g.csv"
     bad.write_text("id,A,B\n1,1,2\n2,first,\n")
-    err = _raises(bad, "rank 'first' is not a whole number", format="generic-csv",
-                  first_vote_column_index=2)
+    err = _raises(
+        bad, "rank 'first' is not a whole number", format="generic-csv", first_vote_column_index=2
+    )
     assert err.line == 3
     bad.write_text("id,A,B\n1,1,2\n2,1\n")
-    err = _raises(bad, "expected 3 fields, found 2", format="generic-csv", first_vote_column_index=2)
+    err = _raises(
+        bad, "expected 3 fields, found 2", format="generic-csv", first_vote_column_index=2
+    )
     assert err.line == 3
     bad.write_text("id,A,B\n1,0,1\n")
     _raises(bad, "rank 0 is not 1 or more", format="generic-csv", first_vote_column_index=2)

@@ -15,8 +15,14 @@ def test_count_a_dominion_folder() -> None:
     result = CliRunner().invoke(
         main,
         [
-            "count", str(SAMPLES / "dominion_alaska_2024" / "partial_cvr"), "--method", "irv",
-            "--read-option", "contest_id=7", "--read-option", "undeclared_write_in_label=476",
+            "count",
+            str(SAMPLES / "dominion_alaska_2024" / "partial_cvr"),
+            "--method",
+            "irv",
+            "--read-option",
+            "contest_id=7",
+            "--read-option",
+            "undeclared_write_in_label=476",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -34,8 +40,16 @@ def test_ess_needs_its_layout_options() -> None:
     result = CliRunner().invoke(
         main,
         [
-            "count", str(path), "--method", "irv", "--read-option", "first_vote_column_index=2",
-            "--read-option", "overvote_delimiter=|", "--tie-seed", "cli-test",
+            "count",
+            str(path),
+            "--method",
+            "irv",
+            "--read-option",
+            "first_vote_column_index=2",
+            "--read-option",
+            "overvote_delimiter=|",
+            "--tie-seed",
+            "cli-test",
         ],
     )
     assert result.exit_code == 0, result.output

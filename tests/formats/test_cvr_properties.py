@@ -70,8 +70,13 @@ def test_generic_csv_round_trip(papers: list[tuple[list[Position], str]]) -> Non
                         cells[name] = str(rank)
                 w.writerow([f"b{k}", precinct, *(cells[n] for n in NAMES)])
         profile = tallyroom.read_ballots(
-            path, format="generic-csv", candidates=NAMES, first_vote_column_index=3,
-            id_column_index=1, precinct_column_index=2, keep_order=True,
+            path,
+            format="generic-csv",
+            candidates=NAMES,
+            first_vote_column_index=3,
+            id_column_index=1,
+            precinct_column_index=2,
+            keep_order=True,
         )
     assert profile.total == len(usable)
     assert _read_back(profile) == _expected(usable)
@@ -94,16 +99,21 @@ def test_ess_workbook_round_trip(papers: list[tuple[list[Position], str]]) -> No
     ws.append(["Cast Vote Record", "Precinct", "1st", "2nd", "3rd", "4th"])
     for k, (ranking, precinct) in enumerate(papers, start=1):
         cells = [
-            "undervote" if p is None else p if isinstance(p, str) else "|".join(p)
-            for p in ranking
+            "undervote" if p is None else p if isinstance(p, str) else "|".join(p) for p in ranking
         ]
         ws.append([k, precinct, *cells, *["undervote"] * (4 - len(cells))])
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "cvr.xlsx"
         wb.save(path)
         profile = tallyroom.read_ballots(
-            path, format="ess", candidates=NAMES, first_vote_column_index=3, id_column_index=1,
-            precinct_column_index=2, skipped_rank_label="undervote", overvote_delimiter="|",
+            path,
+            format="ess",
+            candidates=NAMES,
+            first_vote_column_index=3,
+            id_column_index=1,
+            precinct_column_index=2,
+            skipped_rank_label="undervote",
+            overvote_delimiter="|",
             keep_order=True,
         )
     assert profile.total == len(papers)
@@ -133,28 +143,38 @@ def _cdf_report(papers: list[tuple[list[Position], str]], on_selection: bool) ->
                         {"HasIndication": "no", "IsAllocable": "unknown", "Rank": rank + 9},
                     ]
                 selections.append(sel)
-        cvrs.append({
-            "BallotPrePrintedId": f"p{k}",
-            "BallotStyleUnitId": f"gp-{precinct}",
-            "CurrentSnapshotId": f"s{k}",
-            "CVRSnapshot": [
-                {"@id": f"old{k}", "CVRContest": []},
-                {"@id": f"s{k}", "CVRContest": [
-                    {"ContestId": "c1", "CVRContestSelection": selections}
-                ]},
-            ],
-        })
+        cvrs.append(
+            {
+                "BallotPrePrintedId": f"p{k}",
+                "BallotStyleUnitId": f"gp-{precinct}",
+                "CurrentSnapshotId": f"s{k}",
+                "CVRSnapshot": [
+                    {"@id": f"old{k}", "CVRContest": []},
+                    {
+                        "@id": f"s{k}",
+                        "CVRContest": [{"ContestId": "c1", "CVRContestSelection": selections}],
+                    },
+                ],
+            }
+        )
     return {
         "CVR": cvrs,
         "GpUnit": [{"@id": f"gp-{p}", "Name": p} for p in ("North", "South", "East")],
-        "Election": [{
-            "@id": "e1",
-            "Candidate": [{"@id": f"c-{n}", "Name": n} for n in NAMES],
-            "Contest": [{
-                "@id": "c1", "Name": "Mayor",
-                "ContestSelection": [{"@id": f"cs-{n}", "CandidateIds": [f"c-{n}"]} for n in NAMES],
-            }],
-        }],
+        "Election": [
+            {
+                "@id": "e1",
+                "Candidate": [{"@id": f"c-{n}", "Name": n} for n in NAMES],
+                "Contest": [
+                    {
+                        "@id": "c1",
+                        "Name": "Mayor",
+                        "ContestSelection": [
+                            {"@id": f"cs-{n}", "CandidateIds": [f"c-{n}"]} for n in NAMES
+                        ],
+                    }
+                ],
+            }
+        ],
     }
 
 

@@ -150,19 +150,23 @@ def test_dominion_alaska_reads_the_records_rctab_read() -> None:
         undeclared_write_in_label="476",
         keep_order=True,
     )
-    expected = json.loads((folder / "2024_alaska_dominion_expected_detailed_report.json").read_text())
+    expected = json.loads(
+        (folder / "2024_alaska_dominion_expected_detailed_report.json").read_text()
+    )
     assert profile.total == int(expected["summary"]["totalNumBallots"]) == 124
     # Partial-count ballots (InvalidContest outstack condition) are left out, and counted.
     assert profile.metadata["invalid_contest_records"] == 73
     with open(folder / "2024_alaska_dominion_expected_rctab_cvr.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    wanted = Counter(
-        f"{r['Tabulator Id']}-{r['Batch Id']}-{r['Record Id']}" for r in rows
-    )
+    wanted = Counter(f"{r['Tabulator Id']}-{r['Batch Id']}-{r['Record Id']}" for r in rows)
     assert Counter(profile.metadata["ballot_ids"]) == wanted
     # Each paper's record fields, as RCTab's CVR export lists them.
     assert profile.metadata["paper_fields"][:5] == (
-        "TabulatorId", "BatchId", "RecordId", "Precinct", "PrecinctPortion"
+        "TabulatorId",
+        "BatchId",
+        "RecordId",
+        "Precinct",
+        "PrecinctPortion",
     )
     assert Counter(r[:5] for r in profile.metadata["paper_records"]) == Counter(
         (r["Tabulator Id"], r["Batch Id"], r["Record Id"], r["Precinct"], r["Precinct Portion"])
@@ -178,9 +182,7 @@ def test_dominion_alaska_reads_the_records_rctab_read() -> None:
     assert profile.paper_order is not None
     for ballot_id, row in zip(profile.metadata["ballot_ids"], profile.paper_order, strict=True):
         codes = profile.ballots[row].tolist() + [BLANK] * 4
-        ours = tuple(
-            "undervote" if c == BLANK else profile.describe_code(c) for c in codes[:4]
-        )
+        ours = tuple("undervote" if c == BLANK else profile.describe_code(c) for c in codes[:4])
         theirs = tuple(
             "overvote" if "|" in t else "Undeclared Write-ins" if t == "476" else t
             for t in by_id[ballot_id]
@@ -316,7 +318,11 @@ def test_generic_csv_ranks_per_candidate_column() -> None:
     )
     assert profile.total == 26
     assert _first_choices(profile) == {
-        "Lettuce": 5, "Broccoli": 3, "Cucumber": 8, "Cauliflower": 4, "Undeclared Write-ins": 6,
+        "Lettuce": 5,
+        "Broccoli": 3,
+        "Cucumber": 8,
+        "Cauliflower": 4,
+        "Undeclared Write-ins": 6,
     }
     # Row 2 of the file: Broccoli 2, Cucumber 1.
     assert profile.metadata["ballot_ids"][0] == "R_3QEQ85E7gV2DuyG"
@@ -379,8 +385,13 @@ def test_ess_empty_row_elements_are_papers_only_when_asked() -> None:
     expected = json.loads(
         (folder / "first_round_determines_threshold_test_expected_detailed_report.json").read_text()
     )
-    opts = dict(format="ess", first_vote_column_index=4, overvote_label="overvote",
-                skipped_rank_label="undervote", max_rankings=15)
+    opts = dict(
+        format="ess",
+        first_vote_column_index=4,
+        overvote_label="overvote",
+        skipped_rank_label="undervote",
+        max_rankings=15,
+    )
     path = folder / "first_round_determines_threshold_test_cvr.xlsx"
     plain = tallyroom.read_ballots(path, **opts)
     rctab = tallyroom.read_ballots(path, count_empty_rows=True, **opts)
@@ -404,8 +415,12 @@ def test_ess_sheet_starting_in_column_b(tmp_path: Path) -> None:
     path = tmp_path / "b.xlsx"
     wb.save(path)
     profile = tallyroom.read_ballots(
-        path, format="ess", first_vote_column_index=3, id_column_index=2,
-        skipped_rank_label="undervote", keep_order=True,
+        path,
+        format="ess",
+        first_vote_column_index=3,
+        id_column_index=2,
+        skipped_rank_label="undervote",
+        keep_order=True,
     )
     assert profile.metadata["ballot_ids"] == ("1", "2", "4")
     assert [t for t, _ in profile.rankings()] == [("Ash", "Birch"), ("", "Birch"), ("Birch",)]
@@ -415,8 +430,10 @@ def test_ess_sheet_starting_in_column_b(tmp_path: Path) -> None:
 def test_dominion_precinct_from_the_portion_when_records_name_none() -> None:
     folder = SAMPLES / "dominion_alaska_2024" / "partial_cvr"
     manifest = json.loads((folder / "PrecinctPortionManifest.json").read_text())["List"]
-    precincts = {p["Id"]: p["Description"]
-                 for p in json.loads((folder / "PrecinctManifest.json").read_text())["List"]}
+    precincts = {
+        p["Id"]: p["Description"]
+        for p in json.loads((folder / "PrecinctManifest.json").read_text())["List"]
+    }
     profile = tallyroom.read_ballots(folder, contest_id="7", undeclared_write_in_label="476")
     allowed = {precincts[p["PrecinctId"]] for p in manifest if p.get("PrecinctId") in precincts}
     assert set(profile.metadata["precinct_names"]) <= allowed
@@ -427,12 +444,15 @@ def test_merge_names_the_stratum_of_files_without_one(tmp_path: Path) -> None:
     a.write_text("id,precinct,A,B\n1,North,1,2\n")
     b = tmp_path / "b.csv"
     b.write_text("id,A,B\n2,2,1\n")
-    pa = tallyroom.read_ballots(a, format="generic-csv", first_vote_column_index=3,
-                                precinct_column_index=2)
+    pa = tallyroom.read_ballots(
+        a, format="generic-csv", first_vote_column_index=3, precinct_column_index=2
+    )
     pb = tallyroom.read_ballots(b, format="generic-csv", first_vote_column_index=2)
     merged = Profile.merge([pa, pb])
     names = merged.metadata["precinct_names"]
     assert names == ("North", "missing_precinct_id")
-    by_precinct = {names[int(i)]: t for i, (t, _) in zip(merged.metadata["precinct"],
-                                                         merged.rankings(), strict=True)}
+    by_precinct = {
+        names[int(i)]: t
+        for i, (t, _) in zip(merged.metadata["precinct"], merged.rankings(), strict=True)
+    }
     assert by_precinct == {"North": ("A", "B"), "missing_precinct_id": ("B", "A")}

@@ -68,8 +68,9 @@ def test_spellings_only_with_keep_order(tmp_path: Path) -> None:
     path.write_text("id,A,B\n1,1,2\n2,2,1\n")
     plain = tallyroom.read_ballots(path, format="generic-csv", first_vote_column_index=2)
     assert "cvr_spellings" not in plain.metadata
-    kept = tallyroom.read_ballots(path, format="generic-csv", first_vote_column_index=2,
-                                  keep_order=True)
+    kept = tallyroom.read_ballots(
+        path, format="generic-csv", first_vote_column_index=2, keep_order=True
+    )
     assert dict(kept.metadata["cvr_spellings"]) == {"A": "A", "B": "B"}
 
 
@@ -77,15 +78,22 @@ def test_ess_keeps_each_papers_spelling_when_the_file_mixes_them() -> None:
     folder = SAMPLES / "ess"
     cfg = _config(folder / "aliases_ess_xlsx_config.json")
     profile = tallyroom.read_ballots(
-        folder / "aliases_ess_xlsx_cvr.xlsx", format="ess", candidates=_candidates(cfg),
-        aliases=_aliases(cfg), first_vote_column_index=2, id_column_index=1,
-        overvote_delimiter="|", keep_order=True,
+        folder / "aliases_ess_xlsx_cvr.xlsx",
+        format="ess",
+        candidates=_candidates(cfg),
+        aliases=_aliases(cfg),
+        first_vote_column_index=2,
+        id_column_index=1,
+        overvote_delimiter="|",
+        keep_order=True,
     )
     variants = profile.metadata["spelling_variants"]
     per_paper = profile.metadata["paper_spellings"]
     assert len(per_paper) == profile.total
     # Papers 1-3 rank A first as "A", "A-2", "A-3"; only mixed candidates are listed.
     assert [variants[int(v)][0] for v in per_paper[:3]] == [
-        (("A", "A"),), (("A", "A-2"),), (("A", "A-3"),),
+        (("A", "A"),),
+        (("A", "A-2"),),
+        (("A", "A-3"),),
     ]
     assert all(name == "A" for v in variants for rank in v for name, _ in rank)

@@ -32,8 +32,13 @@ HEAD = """# FILE NAME: t.{ext}
 """
 
 
-def _file(tmp_path: Path, body: str, ext: str = "toi", voters: int | None = None,
-          unique: int | None = None) -> Path:
+def _file(
+    tmp_path: Path,
+    body: str,
+    ext: str = "toi",
+    voters: int | None = None,
+    unique: int | None = None,
+) -> Path:
     lines = [ln for ln in body.strip().splitlines() if ln.strip()]
     if voters is None:
         voters = sum(int(ln.split(":")[0]) for ln in lines)
@@ -50,7 +55,12 @@ def test_burlington_2009_first_preferences_and_overvotes() -> None:
     assert profile.total == 8980
     assert profile.n_distinct == 384
     assert profile.candidate_names() == (
-        "Bob Kiss", "Andy Montroll", "James Simpson", "Dan Smith", "Kurt Wright", "Write-In",
+        "Bob Kiss",
+        "Andy Montroll",
+        "James Simpson",
+        "Dan Smith",
+        "Kurt Wright",
+        "Write-In",
     )
     # Official round 1 (Wikipedia infobox): Wright 2951, Kiss 2585, Montroll 2063, Smith 1306.
     first = dict(zip(profile.candidate_names(), profile.first_preferences().tolist(), strict=True))
@@ -62,9 +72,10 @@ def test_burlington_2009_first_preferences_and_overvotes() -> None:
     assert profile.overvote_groups
     overvoted = sum(w for codes, w in profile.rows() if any(c <= -10 for c in codes))
     assert overvoted > 0
-    assert sum(first.values()) + sum(
-        w for codes, w in profile.rows() if codes[0] <= -10
-    ) == profile.total
+    assert (
+        sum(first.values()) + sum(w for codes, w in profile.rows() if codes[0] <= -10)
+        == profile.total
+    )
 
 
 def test_detected_by_content_and_extension(tmp_path: Path) -> None:
@@ -148,8 +159,9 @@ def test_missing_and_non_preflib_files(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError, match="bad.soi.gz"):
         tallyroom.read_ballots(bad, format="preflib")
     latin = tmp_path / "latin.soi"
-    latin.write_bytes(HEAD.format(ext="soi", voters=1, unique=1).encode().replace(b"Ash", b"\xc5sh")
-                      + b"1: 1\n")
+    latin.write_bytes(
+        HEAD.format(ext="soi", voters=1, unique=1).encode().replace(b"Ash", b"\xc5sh") + b"1: 1\n"
+    )
     with pytest.raises(BallotFileError, match="not valid UTF-8"):
         tallyroom.read_ballots(latin, format="preflib")
 

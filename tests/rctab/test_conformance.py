@@ -28,8 +28,13 @@ from tallyroom.rctab.run import convert_contest, run_contest
 from tallyroom.rctab.write import conversion_files, write_outputs
 
 DATA = Path(__file__).parents[1] / "data" / "rctab" / "test_data"
-SUPPORT = {"_shared", "unisyn_cvrs", "signature_validation", "invalid_output_directory",
-           "sample_interactive_tiebreak"}
+SUPPORT = {
+    "_shared",
+    "unisyn_cvrs",
+    "signature_validation",
+    "invalid_output_directory",
+    "sample_interactive_tiebreak",
+}
 
 #: case -> why it cannot pass (today).
 KNOWN_FAILURES: dict[str, str] = {}
@@ -105,8 +110,16 @@ def _config(folder: Path) -> Path:
 
 #: The CSV CVR layout before RCTab 2.0.1 (2024_alaska_dominion's expected file, which
 #: RCTab's own suite does not compare): no "RCTab CVR Id"; "Record Id" for "Vendor Id".
-_OLD_CVR_HEADER = ("Source Filepath", "CVR Provider", "Contest Id", "Tabulator Id", "Batch Id",
-                   "Record Id", "Precinct", "Precinct Portion")
+_OLD_CVR_HEADER = (
+    "Source Filepath",
+    "CVR Provider",
+    "Contest Id",
+    "Tabulator Id",
+    "Batch Id",
+    "Record Id",
+    "Precinct",
+    "Precinct Portion",
+)
 
 
 def _old_cvr_layout(text: str) -> str:
@@ -155,7 +168,7 @@ def _our_name(case: str, expected: Path) -> str | None:
         stem = name.split("_expected_", 1)[1]
         return f"{expected.parent.name}/{stem}"
     if name.startswith(f"{case}_expected_"):
-        suffix, rest = "", name[len(case) + len("_expected_"):]
+        suffix, rest = "", name[len(case) + len("_expected_") :]
     else:
         m = _EXPECTED.match(name)
         if not m or m.group("case") != case:
@@ -234,7 +247,9 @@ def test_case_without_expectations_runs(case: str, tree: Path, tmp_path: Path) -
         return
     result = run_contest(load_config(_config(tree / case)))
     files = write_outputs(result, tmp_path / "out")
-    assert any(p.name == "detailed_report.json" or p.name == "detailed_report_1.json" for p in files)
+    assert any(
+        p.name == "detailed_report.json" or p.name == "detailed_report_1.json" for p in files
+    )
     assert all(tab.winners for tab in result.passes)
 
 

@@ -80,15 +80,19 @@ def test_every_paper_is_one_row(case: str, tree: Path) -> None:
     header, body = rows[0], rows[1:]
     assert tuple(header[: len(HEADER)]) == HEADER
     depth = len(header) - len(HEADER)
-    assert header[len(HEADER):] == [f"Rank {r}" for r in range(1, depth + 1)]
+    assert header[len(HEADER) :] == [f"Rank {r}" for r in range(1, depth + 1)]
     profile = result.profile
     assert len(body) == profile.total  # nothing lost, nothing added
     # Each row's ranks are its paper's marks, in file order.
     assert profile.paper_order is not None
-    uwi_labels = {str(s.options.get("undeclared_write_in_label", "")) for s in result.config.sources}
+    uwi_labels = {
+        str(s.options.get("undeclared_write_in_label", "")) for s in result.config.sources
+    }
     for row, paper in zip(body, profile.paper_order.tolist(), strict=True):
         want = _paper_cells(result, paper, depth)
-        got = tuple(UNDECLARED_WRITE_INS if c in uwi_labels and c else c for c in row[len(HEADER):])
+        got = tuple(
+            UNDECLARED_WRITE_INS if c in uwi_labels and c else c for c in row[len(HEADER) :]
+        )
         assert got == want
     # Source paths and providers come from the config, in source order.
     sources = [(s.raw_path, s.provider) for s in result.config.sources]
@@ -121,11 +125,12 @@ def test_command_converts_without_tabulating(tree: Path, tmp_path: Path) -> None
     config = _config(tree / "conversions_from_ess")
     out = tmp_path / "conv"
     runner = CliRunner()
-    result = runner.invoke(main, ["rctab", str(config), "--convert-to-csv", "--convert-to-cdf",
-                                  "-o", str(out)])
+    result = runner.invoke(
+        main, ["rctab", str(config), "--convert-to-csv", "--convert-to-cdf", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["cvr_cdf.json", "rctab_cvr.csv"]
-    expected = (tree / "conversions_from_ess" / "conversions_from_ess_expected.csv")
+    expected = tree / "conversions_from_ess" / "conversions_from_ess_expected.csv"
     assert (out / "rctab_cvr.csv").read_text(encoding="utf-8").splitlines() == (
         expected.read_text(encoding="utf-8-sig").splitlines()
     )
@@ -133,8 +138,9 @@ def test_command_converts_without_tabulating(tree: Path, tmp_path: Path) -> None
     snapshots = [s["@id"] for c in cdf["CVR"] for s in c["CVRSnapshot"]]
     assert all("-round-" not in s for s in snapshots)  # no tabulation, no round snapshots
     again = tmp_path / "again"
-    runner.invoke(main, ["rctab", str(config), "--convert-to-csv", "--convert-to-cdf",
-                         "-o", str(again)])
+    runner.invoke(
+        main, ["rctab", str(config), "--convert-to-csv", "--convert-to-cdf", "-o", str(again)]
+    )
     for name in ("cvr_cdf.json", "rctab_cvr.csv"):
         assert (out / name).read_bytes() == (again / name).read_bytes()
 
@@ -153,8 +159,9 @@ def test_command_writes_the_csv_cvr_with_a_tabulation(tree: Path, tmp_path: Path
 
 def test_cvr_csv_flag_is_refused_with_a_conversion(tree: Path, tmp_path: Path) -> None:
     config = _config(tree / "conversions_from_ess")
-    result = CliRunner().invoke(main, ["rctab", str(config), "--cvr-csv", "--convert-to-csv",
-                                       "-o", str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        main, ["rctab", str(config), "--cvr-csv", "--convert-to-csv", "-o", str(tmp_path / "x")]
+    )
     assert result.exit_code != 0
     assert "--cvr-csv goes with a tabulation" in result.output
     assert not (tmp_path / "x").exists()
@@ -208,16 +215,27 @@ def _write_source(path: Path, papers: list[tuple[list[int | None], str, str]], s
         writer = csv.writer(f)
         writer.writerow(["id", "precinct", "batch", *_NAMES])
         for k, (ranks, precinct, batch) in enumerate(papers):
-            writer.writerow([f"r{start + k}", precinct, batch,
-                             *("" if r is None else str(r) for r in ranks)])
+            writer.writerow(
+                [f"r{start + k}", precinct, batch, *("" if r is None else str(r) for r in ranks)]
+            )
 
 
 def _source(name: str) -> dict[str, object]:
-    return {"filePath": name, "contestId": "", "provider": "genericCsv",
-            "firstVoteColumnIndex": "4", "firstVoteRowIndex": "2", "idColumnIndex": "1",
-            "precinctColumnIndex": "2", "batchColumnIndex": "3", "overvoteDelimiter": "",
-            "overvoteLabel": "", "skippedRankLabel": "", "undeclaredWriteInLabel": "",
-            "treatBlankAsUndeclaredWriteIn": False}
+    return {
+        "filePath": name,
+        "contestId": "",
+        "provider": "genericCsv",
+        "firstVoteColumnIndex": "4",
+        "firstVoteRowIndex": "2",
+        "idColumnIndex": "1",
+        "precinctColumnIndex": "2",
+        "batchColumnIndex": "3",
+        "overvoteDelimiter": "",
+        "overvoteLabel": "",
+        "skippedRankLabel": "",
+        "undeclaredWriteInLabel": "",
+        "treatBlankAsUndeclaredWriteIn": False,
+    }
 
 
 @settings(max_examples=40, deadline=None)
@@ -230,8 +248,9 @@ def test_generic_csv_sources_convert_row_by_row(
         folder = Path(tmp)
         _write_source(folder / "one.csv", first, 1)
         _write_source(folder / "two.csv", second, 1 + len(first))
-        config = json.loads((DATA / "generic_csv_test" / "generic_csv_test_config.json")
-                            .read_text(encoding="utf-8"))
+        config = json.loads(
+            (DATA / "generic_csv_test" / "generic_csv_test_config.json").read_text(encoding="utf-8")
+        )
         config["cvrFileSources"] = [_source("one.csv"), _source("two.csv")]
         config["candidates"] = [{"name": n, "excluded": False, "aliases": []} for n in _NAMES]
         config["rules"]["maxRankingsAllowed"] = "3"
@@ -245,8 +264,18 @@ def test_generic_csv_sources_convert_row_by_row(
         for r in (1, 2, 3):
             at = [n for n, given_rank in zip(_NAMES, ranks, strict=True) if given_rank == r]
             cells.append("\n".join(at) if at else "undervote")
-        assert row == [source, "genericCsv", "", f"r{k + 1}", "", batch or "no batch id",
-                       f"r{k + 1}", precinct or "no precinct id", "", *cells]
+        assert row == [
+            source,
+            "genericCsv",
+            "",
+            f"r{k + 1}",
+            "",
+            batch or "no batch id",
+            f"r{k + 1}",
+            precinct or "no precinct id",
+            "",
+            *cells,
+        ]
 
 
 def test_cdf_export_keeps_each_papers_own_spelling(tmp_path: Path) -> None:
@@ -271,9 +300,14 @@ def test_cdf_export_keeps_each_papers_own_spelling(tmp_path: Path) -> None:
     assert len(report["CVR"]) == len(rows)
     for cvr, row in zip(report["CVR"], rows, strict=True):
         original = cvr["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"]
-        got = {(s["ContestSelectionId"], p["Rank"]) for s in original for p in s["SelectionPosition"]}
-        want = {(f"cs-{str(text).lower()}", rank)
-                for rank, text in enumerate(row[1:], start=1) if text != ""}
+        got = {
+            (s["ContestSelectionId"], p["Rank"]) for s in original for p in s["SelectionPosition"]
+        }
+        want = {
+            (f"cs-{str(text).lower()}", rank)
+            for rank, text in enumerate(row[1:], start=1)
+            if text != ""
+        }
         assert got == want, cvr["BallotPrePrintedId"]
 
 
@@ -284,16 +318,18 @@ def test_papers_without_ids_get_distinct_computed_ids(tmp_path: Path) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "cvr.csv").write_text("Ash,Birch\n1,2\n2,1\n1,\n", encoding="utf-8")
-    config = json.loads((DATA / "generic_csv_test" / "generic_csv_test_config.json")
-                        .read_text(encoding="utf-8"))
+    config = json.loads(
+        (DATA / "generic_csv_test" / "generic_csv_test_config.json").read_text(encoding="utf-8")
+    )
     source = _source("cvr.csv")
     for key in ("idColumnIndex", "precinctColumnIndex", "batchColumnIndex"):
         source[key] = ""
     source["firstVoteColumnIndex"] = "1"
     config["cvrFileSources"] = [source]
     config["candidates"] = [{"name": n, "excluded": False, "aliases": []} for n in ("Ash", "Birch")]
-    config["outputSettings"].update(generateCdfJson=True, tabulateByBatch=False,
-                                    tabulateByPrecinct=False)
+    config["outputSettings"].update(
+        generateCdfJson=True, tabulateByBatch=False, tabulateByPrecinct=False
+    )
     (folder / "c_config.json").write_text(json.dumps(config), encoding="utf-8")
     result = run_contest(load_config(folder / "c_config.json"), keep_order=True)
     rows = list(csv.reader(io.StringIO(rctab_cvr_csv(result))))[1:]

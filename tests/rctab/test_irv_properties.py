@@ -57,8 +57,9 @@ def test_single_winner_conserves_votes_and_wins_by_majority(p: Profile, rules: I
 def test_result_does_not_depend_on_the_order_of_rows(p: Profile, rules: IRVRules, rnd) -> None:  # type: ignore[no-untyped-def]
     order = list(range(p.n_distinct))
     rnd.shuffle(order)
-    shuffled = Profile(p.candidates, p.ballots[order], p.weights[order],
-                       overvote_groups=p.overvote_groups)
+    shuffled = Profile(
+        p.candidates, p.ballots[order], p.weights[order], overvote_groups=p.overvote_groups
+    )
     a, b = irv.count(p, rules), irv.count(shuffled, rules)
     assert a.elected == b.elected
     assert [dict(r.tally) for r in a.rounds] == [dict(r.tally) for r in b.rounds]
@@ -67,9 +68,12 @@ def test_result_does_not_depend_on_the_order_of_rows(p: Profile, rules: IRVRules
 @settings(max_examples=40, deadline=None)
 @given(profiles(), st.integers(2, 3), st.integers(1, 4))
 def test_fractional_multi_winner_conserves_votes(p: Profile, seats: int, places: int) -> None:
-    rules = IRVRules(winner_mode=WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND,
-                     overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK,
-                     decimal_places=places, tiebreak_mode=TiebreakMode.USE_CANDIDATE_ORDER)
+    rules = IRVRules(
+        winner_mode=WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND,
+        overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK,
+        decimal_places=places,
+        tiebreak_mode=TiebreakMode.USE_CANDIDATE_ORDER,
+    )
     count = irv.count(p, rules, seats)
     assert len(count.elected) <= seats
     for r in count.rounds:
@@ -114,9 +118,18 @@ def test_uk_forward_countback_differs_from_previous_round_rules() -> None:
     UK 2011 r.49A (forward countback from first preferences) excludes Y; RCTab's previous
     round rule and the AEC backward countback exclude X.
     """
-    p = Profile.from_rankings("ABXYPQ", [
-        (("A",), 20), (("B",), 19), (("X",), 10), (("Y",), 9), (("Q", "Y"), 2), (("P", "X"), 1), (("P",), 2),
-    ])
+    p = Profile.from_rankings(
+        "ABXYPQ",
+        [
+            (("A",), 20),
+            (("B",), 19),
+            (("X",), 10),
+            (("Y",), 9),
+            (("Q", "Y"), 2),
+            (("P", "X"), 1),
+            (("P",), 2),
+        ],
+    )
     excluded = {}
     for method in ("uk-av-2011", "aus-hor", "irv"):
         rules = {"formality": "optional"} if method == "aus-hor" else None
@@ -129,9 +142,16 @@ def test_uk_forward_countback_differs_from_previous_round_rules() -> None:
 
 
 def test_uk_rejects_papers_without_one_first_preference() -> None:
-    p = Profile.from_rankings("ABC", [
-        (("A", "B"), 5), ((None, "A"), 2), ((("A", "B"), "C"), 1), (("C", "B"), 4), (("B",), 3),
-    ])
+    p = Profile.from_rankings(
+        "ABC",
+        [
+            (("A", "B"), 5),
+            ((None, "A"), 2),
+            ((("A", "B"), "C"), 1),
+            (("C", "B"), 4),
+            (("B",), 3),
+        ],
+    )
     count = tallyroom.count(p, "uk-av-2011")
     assert dict(count.rejected) == {
         "unmarked or void for uncertainty as to the first preference": 2,

@@ -39,5 +39,7 @@ def test_string_hash_and_hash_order() -> None:
     assert java_string_hash("") == 0
     names = ["Alice", "Bob", "Carol"]
     assert sorted(hash_order(names)) == sorted(names)
-    assert hash_order(names) == hash_order(list(reversed(names))) or len(set(
-        java_string_hash(n) & 15 for n in names)) < 3
+    assert (
+        hash_order(names) == hash_order(list(reversed(names)))
+        or len(set(java_string_hash(n) & 15 for n in names)) < 3
+    )

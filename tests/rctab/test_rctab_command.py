@@ -39,7 +39,9 @@ def test_command_writes_reports_identically_twice(tmp_path: Path) -> None:
     second = runner.invoke(main, ["rctab", str(config), "--output", str(tmp_path / "b")])
     assert first.exit_code == 0, first.output
     assert "Winner(s): Candidate B Name" in first.output
-    names = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    names = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
     assert Path("detailed_report.json") in names and Path("cvr_cdf.json") in names
     for rel in names:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
@@ -64,17 +66,30 @@ def test_malformed_json_names_the_file(tmp_path: Path) -> None:
 
 def test_every_config_problem_is_reported_at_once(tmp_path: Path) -> None:
     config = _case(tmp_path, "test_set_1_exhaust_at_overvote")
-    _edit(config, {
-        "rules": {"tiebreakMode": "coinToss", "overvoteRule": "ignore", "numberOfWinners": "x",
-                  "maxSkippedRanksAllowed": "-1"},
-        "outputSettings": {"contestName": ""},
-    })
+    _edit(
+        config,
+        {
+            "rules": {
+                "tiebreakMode": "coinToss",
+                "overvoteRule": "ignore",
+                "numberOfWinners": "x",
+                "maxSkippedRanksAllowed": "-1",
+            },
+            "outputSettings": {"contestName": ""},
+        },
+    )
     with pytest.raises(RuleConfigError) as info:
         load_config(config)
     text = str(info.value)
-    for part in ("tiebreakMode: unknown value 'coinToss'", "overvoteRule: unknown value 'ignore'",
-                 "numberOfWinners", "maxSkippedRanksAllowed", "contestName is required",
-                 "'stopCountingAndAsk'", "'exhaustImmediately'"):
+    for part in (
+        "tiebreakMode: unknown value 'coinToss'",
+        "overvoteRule: unknown value 'ignore'",
+        "numberOfWinners",
+        "maxSkippedRanksAllowed",
+        "contestName is required",
+        "'stopCountingAndAsk'",
+        "'exhaustImmediately'",
+    ):
         assert part in text, part
 
 
@@ -92,7 +107,10 @@ def test_missing_cvr_file_is_a_clear_error_and_writes_nothing(tmp_path: Path) ->
     (config.parent / "test_set_1_exhaust_at_overvote_cvr.json").unlink()
     result = CliRunner().invoke(main, ["rctab", str(config), "-o", str(tmp_path / "out")])
     assert result.exit_code != 0
-    assert "no such file" in result.output and "test_set_1_exhaust_at_overvote_cvr.json" in result.output
+    assert (
+        "no such file" in result.output
+        and "test_set_1_exhaust_at_overvote_cvr.json" in result.output
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -142,10 +160,17 @@ def test_stop_counting_and_ask_then_rerun_with_the_decision(tmp_path: Path) -> N
     result = run_contest(load_config(config, decisions=(decision,)))
     ties = [t for r in result.counts[0].rounds for t in r.ties]
     assert ties and ties[0].rule == "officer" and ties[0].chosen == ("Yinka Dare",)
-    out = CliRunner().invoke(main, [
-        "rctab", str(config), "-o", str(tmp_path / "out"),
-        "--tie-decision", "George Gervin,Yinka Dare=Yinka Dare",
-    ])
+    out = CliRunner().invoke(
+        main,
+        [
+            "rctab",
+            str(config),
+            "-o",
+            str(tmp_path / "out"),
+            "--tie-decision",
+            "George Gervin,Yinka Dare=Yinka Dare",
+        ],
+    )
     assert out.exit_code == 0, out.output
 
 

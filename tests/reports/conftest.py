@@ -19,7 +19,15 @@ from tallyroom.reports.native_json import dumps
 ROOT = Path(__file__).resolve().parents[2]
 LONDON = ROOT / "examples" / "london_2021"
 BURLINGTON = ROOT / "tests" / "data" / "preflib_burlington_2009" / "00005-00000002.toi"
-ANDERSTON = ROOT / "tests" / "data" / "scotland_local_stv" / "blt" / "2007" / "glasgow_2007_anderston.blt.gz"
+ANDERSTON = (
+    ROOT
+    / "tests"
+    / "data"
+    / "scotland_local_stv"
+    / "blt"
+    / "2007"
+    / "glasgow_2007_anderston.blt.gz"
+)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -32,7 +32,9 @@ NO_VALID = "(no valid second choice)"
 
 def published_table() -> dict[tuple[str, str], int]:
     with open(LONDON / "first_second_choice_matrix.csv", newline="", encoding="utf-8") as f:
-        return {(r["first_choice"], r["second_choice"]): int(r["ballots"]) for r in csv.DictReader(f)}
+        return {
+            (r["first_choice"], r["second_choice"]): int(r["ballots"]) for r in csv.DictReader(f)
+        }
 
 
 def test_london_crosstab_reproduces_the_published_table(london_count: Count) -> None:
@@ -49,7 +51,9 @@ def test_london_crosstab_reproduces_the_published_table(london_count: Count) -> 
     assert table.total == 2_531_357
 
 
-def test_london_crosstab_gives_the_declared_totals(london_count: Count, london_official: dict[str, Any]) -> None:
+def test_london_crosstab_gives_the_declared_totals(
+    london_count: Count, london_official: dict[str, Any]
+) -> None:
     table = crosstab_of(london_count)
     assert table is not None
     for name, n in london_official["second_preference_votes_declared"].items():
@@ -74,13 +78,18 @@ def test_london_transfer_matrix(london_count: Count, london_official: dict[str, 
     # The matrix is the crosstab's second preferences for the two remaining candidates.
     table = crosstab_of(london_count)
     assert table is not None
-    assert m.get("Sian BERRY", "Sadiq Aman KHAN") == table.get("Sian BERRY", "Sadiq Aman KHAN") == 93_745
+    assert (
+        m.get("Sian BERRY", "Sadiq Aman KHAN")
+        == table.get("Sian BERRY", "Sadiq Aman KHAN")
+        == 93_745
+    )
 
 
 def test_stv_transfer_matrix_adds_up(stv_count: Count) -> None:
     m = transfer_matrix(stv_count)
     logged = sum(
-        (v for r in stv_count.rounds for flows in r.transfers.values() for v in flows.values()), Fraction(0)
+        (v for r in stv_count.rounds for flows in r.transfers.values() for v in flows.values()),
+        Fraction(0),
     )
     assert m.total == logged
     assert m.source_total("Craig Mackay (SNP)") == 251  # the surplus 1632 - 1381
@@ -96,20 +105,31 @@ def test_tampered_crosstab_is_refused(london_count: Count) -> None:
     data = dict(london_count.extras[CROSSTAB_KEY])
     counts = [list(row) for row in data["counts"]]
     counts[0][0] += 1
-    bad = replace(london_count, extras={**london_count.extras, CROSSTAB_KEY: {**data, "counts": counts}})
+    bad = replace(
+        london_count, extras={**london_count.extras, CROSSTAB_KEY: {**data, "counts": counts}}
+    )
     with pytest.raises(IntegrityError, match="first preferences"):
         crosstab_of(bad)
 
 
 def test_malformed_crosstab_is_refused() -> None:
     with pytest.raises(IntegrityError):
-        Crosstab.from_data({"firsts": ["A"], "seconds": ["A", NO_SECOND, VOID_SECOND], "counts": [[1, 2]]})
+        Crosstab.from_data(
+            {"firsts": ["A"], "seconds": ["A", NO_SECOND, VOID_SECOND], "counts": [[1, 2]]}
+        )
 
 
 def test_crosstab_columns_for_void_and_missing_seconds() -> None:
     p = Profile.from_rankings(
         "ABC",
-        [(("A", "B"), 3), (("A",), 2), (("A", ("B", "C")), 4), (("B", "?"), 1), ((None, "A"), 7), ((("A", "B"),), 5)],
+        [
+            (("A", "B"), 3),
+            (("A",), 2),
+            (("A", ("B", "C")), 4),
+            (("B", "?"), 1),
+            ((None, "A"), 7),
+            ((("A", "B"),), 5),
+        ],
     )
     t = first_second_crosstab(p)
     assert t.seconds == ("A", "B", "C", NO_SECOND, VOID_SECOND)
@@ -126,7 +146,9 @@ def test_with_crosstab_needs_the_counted_profile(london_count: Count) -> None:
 
 rankings = st.lists(
     st.tuples(
-        st.lists(st.sampled_from(["A", "B", "C", "D", None, "?"]), min_size=0, max_size=4).map(tuple),
+        st.lists(st.sampled_from(["A", "B", "C", "D", None, "?"]), min_size=0, max_size=4).map(
+            tuple
+        ),
         st.integers(min_value=1, max_value=50),
     ),
     min_size=1,
@@ -136,7 +158,9 @@ rankings = st.lists(
 
 @settings(max_examples=60, deadline=None)
 @given(rankings)
-def test_crosstab_rows_are_the_first_preferences(data: list[tuple[tuple[str | None, ...], int]]) -> None:
+def test_crosstab_rows_are_the_first_preferences(
+    data: list[tuple[tuple[str | None, ...], int]],
+) -> None:
     p = Profile.from_rankings("ABCD", data)
     t = first_second_crosstab(p)
     firsts = p.first_preferences()
@@ -146,7 +170,9 @@ def test_crosstab_rows_are_the_first_preferences(data: list[tuple[tuple[str | No
 
 @settings(max_examples=40, deadline=None)
 @given(rankings)
-def test_transfer_matrix_is_the_logged_transfers(data: list[tuple[tuple[str | None, ...], int]]) -> None:
+def test_transfer_matrix_is_the_logged_transfers(
+    data: list[tuple[tuple[str | None, ...], int]],
+) -> None:
     p = Profile.from_rankings("ABCD", data)
     if p.total == 0:
         return
@@ -158,7 +184,14 @@ def test_transfer_matrix_is_the_logged_transfers(data: list[tuple[tuple[str | No
     for r in c.rounds:
         for src, flows in r.transfers.items():
             for dst, v in flows.items():
-                assert v == sum((f.votes for f in m.flows if (f.round, f.source, f.destination) == (r.number, src, dst)), Fraction(0))
+                assert v == sum(
+                    (
+                        f.votes
+                        for f in m.flows
+                        if (f.round, f.source, f.destination) == (r.number, src, dst)
+                    ),
+                    Fraction(0),
+                )
     assert m.total == sum((f.votes for f in m.flows), Fraction(0))
     # what a candidate received plus kept is what the final round shows, for survivors
     first = c.rounds[0].tally

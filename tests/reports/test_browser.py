@@ -30,7 +30,10 @@ ARGS = [
 ]
 
 if not CHROMIUM.exists() and not os.environ.get("TALLYROOM_REQUIRE_BROWSER"):
-    pytest.skip(f"{CHROMIUM} is not installed (set TALLYROOM_REQUIRE_BROWSER to make this an error)", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} is not installed (set TALLYROOM_REQUIRE_BROWSER to make this an error)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +53,17 @@ def open_report(browser: Any, count: Count, tmp_path: Path) -> tuple[Any, list[s
     path.write_text(text, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("request", lambda r: problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None)
+    page.on(
+        "request",
+        lambda r: problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None,
+    )
     page.goto(path.as_uri())
     page.wait_for_function(
         "document.querySelectorAll('figure.chart').length > 0 && "

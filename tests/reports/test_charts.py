@@ -24,7 +24,9 @@ def test_round_bars_spec(any_count: Count) -> None:
     for r in any_count.rounds:
         spec = charts.round_bars(any_count, r.number)
         values = spec["data"]["values"]
-        assert [v["candidate"] for v in values] == [n for n in any_count.candidate_names if n in r.tally]
+        assert [v["candidate"] for v in values] == [
+            n for n in any_count.candidate_names if n in r.tally
+        ]
         assert sum((parse_exact(v["exact"]) for v in values), Fraction(0)) == r.continuing_total
         assert spec["title"].startswith(f"Round {r.number}")
         assert spec["description"]
@@ -75,7 +77,10 @@ def test_london_heatmap_reproduces_the_published_table(london_count: Count) -> N
     cells = {(v["row"], v["column"]): int(v["value"]) for v in spec["data"]["values"]}
     for (first, second), n in published_table().items():
         if second == NO_VALID:
-            assert cells[(first, "no second preference")] + cells[(first, "second preference void")] == n
+            assert (
+                cells[(first, "no second preference")] + cells[(first, "second preference void")]
+                == n
+            )
         else:
             assert cells[(first, second)] == n
     # The rendered picture carries every figure as a label.
@@ -140,7 +145,9 @@ def _sankey_conserves(count: Count) -> None:
 
 rankings = st.lists(
     st.tuples(
-        st.lists(st.sampled_from(["A", "B", "C", "D", "E"]), min_size=1, max_size=5, unique=True).map(tuple),
+        st.lists(
+            st.sampled_from(["A", "B", "C", "D", "E"]), min_size=1, max_size=5, unique=True
+        ).map(tuple),
         st.integers(min_value=1, max_value=40),
     ),
     min_size=2,
@@ -150,7 +157,9 @@ rankings = st.lists(
 
 @settings(max_examples=30, deadline=None)
 @given(rankings, st.sampled_from(["irv", "scottish-stv", "wigm"]))
-def test_sankey_conserves_votes_in_random_counts(data: list[tuple[tuple[str, ...], int]], method: str) -> None:
+def test_sankey_conserves_votes_in_random_counts(
+    data: list[tuple[tuple[str, ...], int]], method: str
+) -> None:
     p = tallyroom.ballots.profile.Profile.from_rankings("ABCDE", data)
     seats = 1 if method == "irv" else 2
     try:

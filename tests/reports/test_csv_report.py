@@ -52,7 +52,10 @@ def test_crosstab_csv_reproduces_the_published_table(london_count: Count) -> Non
         cells = dict(zip(header[1:-1], (int(x) for x in row[1:-1]), strict=True))
         for name in london_count.candidate_names:
             assert cells[name] == published[(first, name)], (first, name)
-        assert cells["no second preference"] + cells["second preference void"] == published[(first, NO_VALID)]
+        assert (
+            cells["no second preference"] + cells["second preference void"]
+            == published[(first, NO_VALID)]
+        )
     assert table[-1][0] == "total" and table[-1][-1] == "2531357"
 
 

@@ -27,7 +27,14 @@ def test_golden_case(case: Path, tmp_path: Path) -> None:
     spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
     assert (case / "SOURCE.md").is_file(), f"{case.name}: SOURCE.md is missing"
     saved = tmp_path / "count.json"
-    args = ["count", *(str(ROOT / b) for b in spec["ballots"]), "--method", spec["method"], "--save", str(saved)]
+    args = [
+        "count",
+        *(str(ROOT / b) for b in spec["ballots"]),
+        "--method",
+        spec["method"],
+        "--save",
+        str(saved),
+    ]
     if spec.get("candidates"):
         args += ["--candidates", str(ROOT / spec["candidates"])]
     if spec.get("title"):
@@ -40,6 +47,8 @@ def test_golden_case(case: Path, tmp_path: Path) -> None:
         expected = case / name
         assert expected.is_file(), f"{case.name}: expected file {name} is missing"
         out = tmp_path / name
-        result = runner.invoke(main, ["report", str(saved), "-q", *report_args, "--output", str(out)])
+        result = runner.invoke(
+            main, ["report", str(saved), "-q", *report_args, "--output", str(out)]
+        )
         assert result.exit_code == 0, result.output
         assert out.read_bytes() == expected.read_bytes(), f"{case.name}: {name} differs"

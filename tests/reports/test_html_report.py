@@ -69,7 +69,9 @@ def test_structure(any_count: Count) -> None:
     assert "transfers" in page.sections
     has_table = "first_second_crosstab" in any_count.extras
     assert ("crosstab" in page.sections) == has_table
-    expected = len(any_count.rounds) + 1 + 1 + (1 if has_table else 0)  # bars, sankey, transfers, heatmap
+    expected = (
+        len(any_count.rounds) + 1 + 1 + (1 if has_table else 0)
+    )  # bars, sankey, transfers, heatmap
     assert len(page.figures) == expected == page.captions
     for fig in page.figures:
         assert fig.get("aria-label") and fig.get("role") == "figure"
@@ -96,7 +98,9 @@ def test_content(london_count: Count) -> None:
 
 
 def test_ties_are_listed() -> None:
-    p = tallyroom.ballots.profile.Profile.from_rankings("ABC", [(("A", "C"), 3), (("B", "C"), 3), (("C",), 1)])
+    p = tallyroom.ballots.profile.Profile.from_rankings(
+        "ABC", [(("A", "C"), 3), (("B", "C"), 3), (("C",), 1)]
+    )
     c = tallyroom.count(p, "sv", tie_seed="report-test")
     text = tallyroom.render(c, "html")
     assert isinstance(text, str)
@@ -135,13 +139,16 @@ def test_bundle_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_hostile_names_are_escaped() -> None:
     evil = '</script><script>alert("x")</script>'
     p = tallyroom.ballots.profile.Profile.from_rankings(
-        [evil, "O'Brien & Sons", "Ann"], [((evil, "Ann"), 4), (("O'Brien & Sons", evil), 3), (("Ann",), 2)]
+        [evil, "O'Brien & Sons", "Ann"],
+        [((evil, "Ann"), 4), (("O'Brien & Sons", evil), 3), (("Ann",), 2)],
     )
     c = tallyroom.count(p, "irv", tie_seed="x")
     text = tallyroom.render(c, "html")
     assert isinstance(text, str)
     page = parse(text)
-    assert len(page.scripts) == len(page.figures) + 2  # one spec per figure, the bundle, the embedding
+    assert (
+        len(page.scripts) == len(page.figures) + 2
+    )  # one spec per figure, the bundle, the embedding
     assert evil not in text
     first = page.json_scripts[str(page.figures[0]["data-spec"])]
     assert evil in _strings(json.loads(first.replace("<\\/", "</")))  # the data survive intact

@@ -30,7 +30,9 @@ def pages(data: bytes) -> list[tuple[tuple[float, float], str]]:
 
 
 def test_declaration_sv(london_count: Count) -> None:
-    data = tallyroom.render(london_count, "declaration-pdf", date="6 May 2021", returning_officer="Mary Harpley")
+    data = tallyroom.render(
+        london_count, "declaration-pdf", date="6 May 2021", returning_officer="Mary Harpley"
+    )
     assert isinstance(data, bytes) and data.startswith(b"%PDF")
     ps = pages(data)
     assert all(size == A4 for size, _ in ps)
@@ -73,7 +75,9 @@ def test_full_pdf_has_both(stv_count: Count, london_count: Count) -> None:
     assert sizes[0] == A4 and sizes[-1] == (A4[1], A4[0])
     assert "DECLARATION OF RESULT OF POLL" in ps[0][1]
     assert "RESULT SHEET" in ps[-1][1]
-    one_round = tallyroom.count(tallyroom.ballots.profile.Profile.from_rankings("AB", [(("A",), 3), (("B",), 1)]), "fptp")
+    one_round = tallyroom.count(
+        tallyroom.ballots.profile.Profile.from_rankings("AB", [(("A",), 3), (("B",), 1)]), "fptp"
+    )
     only = pages(tallyroom.render(one_round, "pdf"))
     assert all("RESULT SHEET" not in t for _, t in only)
 

@@ -52,8 +52,16 @@ def test_same_bytes_twice(saved: Path, tmp_path: Path) -> None:
 def test_count_save_then_report(tmp_path: Path) -> None:
     saved = tmp_path / "london.json"
     code, _, err = run(
-        "count", str(LONDON / "first_second_choice_matrix.csv"), "--candidates", str(LONDON / "candidates.csv"),
-        "--method", "sv", "--save", str(saved), "--title", "Mayor of London 2021",
+        "count",
+        str(LONDON / "first_second_choice_matrix.csv"),
+        "--candidates",
+        str(LONDON / "candidates.csv"),
+        "--method",
+        "sv",
+        "--save",
+        str(saved),
+        "--title",
+        "Mayor of London 2021",
     )
     assert code == 0, err
     assert "first_second_crosstab" in json.loads(saved.read_text(encoding="utf-8"))["extras"]
@@ -64,7 +72,9 @@ def test_count_save_then_report(tmp_path: Path) -> None:
     assert "ok: first_second_choice_matrix.csv sha256" in err
     assert out.startswith("first preference,Shaun BAILEY")
     # a changed input file is refused
-    (tmp_path / "first_second_choice_matrix.csv").write_text("first_choice,second_choice,ballots\n", encoding="utf-8")
+    (tmp_path / "first_second_choice_matrix.csv").write_text(
+        "first_choice,second_choice,ballots\n", encoding="utf-8"
+    )
     code, _, err = run("report", str(saved), "--format", "csv")
     assert code != 0 and "differs from" in err and "first_second_choice_matrix.csv" in err
 

@@ -10,13 +10,48 @@ import tallyroom
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cambridge_ma_council"
 CASES = [
-    ("cambridge_2019_council_votes.csv.gz", ["Dennis Carlone", "Alanna Mallon", "Marc McGovern",
-     "Patricia Nolan", "Sumbul Siddiqui", "Denise Simmons", "Jivan Sobrinho-Wheeler",
-     "Quinton Zondervan", "Timothy Toomey"]),
-    ("cambridge_2021_council.csv.gz", ["Azeem", "Toner", "Carlone", "Mallon", "McGovern", "Nolan",
-     "Simmons", "Zondervan", "Siddiqui"]),
-    ("cambridge_2023_council_ballots.csv.gz", ["Siddiqui", "Azeem", "McGovern", "Nolan", "Toner",
-     "Simmons", "Sobrinho-Wheeler", "Wilson", "Pickett"]),
+    (
+        "cambridge_2019_council_votes.csv.gz",
+        [
+            "Dennis Carlone",
+            "Alanna Mallon",
+            "Marc McGovern",
+            "Patricia Nolan",
+            "Sumbul Siddiqui",
+            "Denise Simmons",
+            "Jivan Sobrinho-Wheeler",
+            "Quinton Zondervan",
+            "Timothy Toomey",
+        ],
+    ),
+    (
+        "cambridge_2021_council.csv.gz",
+        [
+            "Azeem",
+            "Toner",
+            "Carlone",
+            "Mallon",
+            "McGovern",
+            "Nolan",
+            "Simmons",
+            "Zondervan",
+            "Siddiqui",
+        ],
+    ),
+    (
+        "cambridge_2023_council_ballots.csv.gz",
+        [
+            "Siddiqui",
+            "Azeem",
+            "McGovern",
+            "Nolan",
+            "Toner",
+            "Simmons",
+            "Sobrinho-Wheeler",
+            "Wilson",
+            "Pickett",
+        ],
+    ),
 ]
 
 

@@ -11,7 +11,9 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "methods" / "stv.md").read
 
 
 def test_every_stv_method_and_option_is_documented() -> None:
-    stv = {n: s for n, s in methods().items() if s.count.__module__.startswith("tallyroom.methods.stv")}
+    stv = {
+        n: s for n, s in methods().items() if s.count.__module__.startswith("tallyroom.methods.stv")
+    }
     assert len(stv) == 8
     for name, spec in stv.items():
         assert f"`{name}`" in DOC, name

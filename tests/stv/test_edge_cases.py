@@ -10,12 +10,21 @@ import tallyroom
 from tallyroom.ballots.profile import Profile
 from tallyroom.errors import CountError, RuleConfigError, TieDecisionRequired
 
-METHODS = ["scottish-stv", "ni-stv", "irish-stv", "ers97", "meek-nz", "aec-senate", "cambridge",
-           "wigm"]
+METHODS = [
+    "scottish-stv",
+    "ni-stv",
+    "irish-stv",
+    "ers97",
+    "meek-nz",
+    "aec-senate",
+    "cambridge",
+    "wigm",
+]
 
 
-def profile(rankings: list[tuple[tuple[object, ...], int]], names: str = "ABC",
-            **kwargs: object) -> Profile:
+def profile(
+    rankings: list[tuple[tuple[object, ...], int]], names: str = "ABC", **kwargs: object
+) -> Profile:
     return Profile.from_rankings(names, rankings, keep_order=True, **kwargs)  # type: ignore[arg-type]
 
 
@@ -171,8 +180,10 @@ def test_missing_first_preference_is_invalid_where_the_sequence_matters() -> Non
 def test_senate_equal_surpluses_use_the_last_count_where_all_differed() -> None:
     # 3 seats, quota 100 // 4 + 1 = 26. C's exclusion lifts A (25) and B (22) to 30 each;
     # at count 1, the last count at which each differed, A was ahead: A's surplus first.
-    p = profile([(("A",), 25), (("B",), 22), (("C", "A"), 5), (("C", "B"), 8), (("D",), 21),
-                 (("E",), 19)], "ABCDE")
+    p = profile(
+        [(("A",), 25), (("B",), 22), (("C", "A"), 5), (("C", "B"), 8), (("D",), 21), (("E",), 19)],
+        "ABCDE",
+    )
     result = tallyroom.count(p, "aec-senate", seats=3)
     (tie,) = [t for t in result.ties if t.kind == "surplus order"]
     assert tie.chosen == ("A",) and "s.273(22): count 1" in tie.detail
@@ -209,8 +220,7 @@ def test_surplus_order_option() -> None:
     # NI, 3 seats, quota 100 // 4 + 1 = 26. A's surplus of 1 is deferred (less than the gap
     # of 3 between E and D); E's exclusion elects B with a surplus of 11. Largest first: B;
     # in order of election: A.
-    p = profile([(("A",), 27), (("B",), 24), (("C",), 20), (("D",), 16), (("E", "B"), 13)],
-                "ABCDE")
+    p = profile([(("A",), 27), (("B",), 24), (("C",), 20), (("D",), 16), (("E", "B"), 13)], "ABCDE")
     largest = tallyroom.count(p, "ni-stv", seats=3)
     assert largest.rounds[1].action == "Exclusion of E: first preferences"
     assert largest.rounds[2].action == "Surplus of B"

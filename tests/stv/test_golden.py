@@ -18,9 +18,18 @@ CASES = sorted(p for p in ROOT.iterdir() if p.is_dir())
 def test_every_rule_set_has_a_case() -> None:
     from tallyroom.registry import methods
 
-    stv = {n for n, s in methods().items() if s.count.__module__.startswith("tallyroom.methods.stv")}
+    stv = {
+        n for n, s in methods().items() if s.count.__module__.startswith("tallyroom.methods.stv")
+    }
     assert stv == {
-        "scottish-stv", "ni-stv", "irish-stv", "ers97", "meek-nz", "aec-senate", "cambridge", "wigm"
+        "scottish-stv",
+        "ni-stv",
+        "irish-stv",
+        "ers97",
+        "meek-nz",
+        "aec-senate",
+        "cambridge",
+        "wigm",
     }
     assert stv <= {p.name for p in CASES}
 
@@ -48,7 +57,9 @@ def test_golden(case: Path) -> None:
         assert {k: format_exact(v) for k, v in got.tally.items()} == want["tally"], where
         assert [d.candidate for d in got.elected] == want["elected"], where
         assert [d.candidate for d in got.excluded] == want["excluded"], where
-        transfers = {k: {d: format_exact(x) for d, x in v.items()} for k, v in got.transfers.items()}
+        transfers = {
+            k: {d: format_exact(x) for d, x in v.items()} for k, v in got.transfers.items()
+        }
         assert transfers == want["transfers"], where
         assert format_exact(got.exhausted_total) == want["exhausted_total"], where
         assert format_exact(got.loss_to_fractions) == want["loss_to_fractions"], where

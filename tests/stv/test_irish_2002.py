@@ -10,8 +10,11 @@ import tallyroom
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "irish_2002"
 CASES = [
-    ("00001-00000001.soi.gz", 4, ["Trevor Sargent G.P.", "Jim Glennon F.F.", "G.V. Wright F.F.",
-                               "Sean Ryan Lab"]),
+    (
+        "00001-00000001.soi.gz",
+        4,
+        ["Trevor Sargent G.P.", "Jim Glennon F.F.", "G.V. Wright F.F.", "Sean Ryan Lab"],
+    ),
     ("00001-00000002.soi.gz", 3, ["Brian Lenihan F.F.", "Joe Higgins S.P.", "Joan Burton Lab"]),
 ]
 

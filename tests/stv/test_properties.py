@@ -11,8 +11,16 @@ import tallyroom
 from tallyroom.ballots.profile import Profile
 from tallyroom.count import Count
 
-METHODS = ["scottish-stv", "ni-stv", "irish-stv", "ers97", "meek-nz", "aec-senate", "cambridge",
-           "wigm"]
+METHODS = [
+    "scottish-stv",
+    "ni-stv",
+    "irish-stv",
+    "ers97",
+    "meek-nz",
+    "aec-senate",
+    "cambridge",
+    "wigm",
+]
 RULES: dict[str, dict[str, object]] = {"cambridge": {"threshold": 2}}
 NAMES = "ABCDEFG"
 
@@ -29,17 +37,18 @@ def elections(draw: st.DrawFn) -> tuple[list[str], list[tuple[tuple[str, ...], i
     return names, ballots, seats
 
 
-def run(method: str, names: list[str], ballots: list[tuple[tuple[str, ...], int]],
-        seats: int) -> Count:
+def run(
+    method: str, names: list[str], ballots: list[tuple[tuple[str, ...], int]], seats: int
+) -> Count:
     profile = Profile.from_rankings(names, ballots, keep_order=True)
     return tallyroom.count(profile, method, RULES.get(method), seats=seats, tie_seed="property")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(elections(), st.sampled_from(METHODS))
-def test_conservation_at_every_stage(election: tuple[list[str], list[tuple[tuple[str, ...],
-                                                                           int]], int],
-                                     method: str) -> None:
+def test_conservation_at_every_stage(
+    election: tuple[list[str], list[tuple[tuple[str, ...], int]], int], method: str
+) -> None:
     names, ballots, seats = election
     result = run(method, names, ballots, seats)
     valid = sum(n for _, n in ballots)
@@ -71,8 +80,9 @@ def test_relabelling_does_not_change_who_is_elected(
 
 @settings(max_examples=30, deadline=None)
 @given(elections(), st.sampled_from(METHODS))
-def test_deterministic(election: tuple[list[str], list[tuple[tuple[str, ...], int]], int],
-                       method: str) -> None:
+def test_deterministic(
+    election: tuple[list[str], list[tuple[tuple[str, ...], int]], int], method: str
+) -> None:
     names, ballots, seats = election
     a = tallyroom.render(run(method, names, ballots, seats), "json")
     b = tallyroom.render(run(method, names, ballots, seats), "json")
@@ -85,16 +95,25 @@ def test_fractions_are_exact() -> None:
 
 
 @st.composite
-def messy_elections(draw: st.DrawFn) -> tuple[list[str], list[tuple[tuple[object, ...], int]],
-                                               int, list[str]]:
+def messy_elections(
+    draw: st.DrawFn,
+) -> tuple[list[str], list[tuple[tuple[object, ...], int]], int, list[str]]:
     n = draw(st.integers(2, 5))
     names = list(NAMES[:n])
     mark = st.one_of(
-        st.sampled_from(names), st.none(), st.just("*"), st.just("?"),
+        st.sampled_from(names),
+        st.none(),
+        st.just("*"),
+        st.just("?"),
         st.lists(st.sampled_from(names), min_size=2, max_size=3, unique=True).map(tuple),
     )
-    ballots = draw(st.lists(st.tuples(st.lists(mark, min_size=1, max_size=6).map(tuple),
-                                      st.integers(1, 9)), min_size=1, max_size=12))
+    ballots = draw(
+        st.lists(
+            st.tuples(st.lists(mark, min_size=1, max_size=6).map(tuple), st.integers(1, 9)),
+            min_size=1,
+            max_size=12,
+        )
+    )
     withdrawn = draw(st.lists(st.sampled_from(names), max_size=1))
     seats = draw(st.integers(1, n))
     return names, ballots, seats, withdrawn
@@ -102,15 +121,20 @@ def messy_elections(draw: st.DrawFn) -> tuple[list[str], list[tuple[tuple[object
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messy_elections(), st.sampled_from(METHODS))
-def test_messy_papers_never_crash(election: tuple[list[str], list[tuple[tuple[object, ...], int]],
-                                                  int, list[str]], method: str) -> None:
+def test_messy_papers_never_crash(
+    election: tuple[list[str], list[tuple[tuple[object, ...], int]], int, list[str]], method: str
+) -> None:
     """Blanks, overvotes, uncertain marks, repeated names, withdrawals: a verified count or a
     clear TallyroomError, never anything else."""
     from tallyroom.errors import CountError
 
     names, ballots, seats, withdrawn = election
-    profile = Profile.from_rankings(names, ballots, keep_order=True,  # type: ignore[arg-type]
-                                    withdrawn=frozenset(withdrawn))
+    profile = Profile.from_rankings(
+        names,
+        ballots,
+        keep_order=True,  # type: ignore[arg-type]
+        withdrawn=frozenset(withdrawn),
+    )
     try:
         result = tallyroom.count(profile, method, RULES.get(method), seats=seats, tie_seed="m")
     except CountError as exc:

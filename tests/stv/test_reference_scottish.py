@@ -35,8 +35,13 @@ def rctab_value(surplus: Fraction, value: Fraction, total: Fraction) -> Fraction
     return Fraction(floor(value * fraction * 10000), 10000)
 
 
-def reference(ballots: Ballots, names: list[str], seats: int, value_of=scottish_value,
-              final_surplus: bool = False) -> tuple[list[dict[str, Fraction]], list[str]]:
+def reference(
+    ballots: Ballots,
+    names: list[str],
+    seats: int,
+    value_of=scottish_value,
+    final_surplus: bool = False,
+) -> tuple[list[dict[str, Fraction]], list[str]]:
     valid = sum(n for _, n in ballots)
     quota = valid // (seats + 1) + 1
     papers: dict[str, list[tuple[tuple[str, ...], int, int, Fraction]]] = {c: [] for c in names}

@@ -13,14 +13,20 @@ from tallyroom.ballots.profile import Profile
 from tallyroom.count import Count
 from tallyroom.numbers import truncate
 
-BALLOTS = [("ABC", 30), ("ACD", 10), ("BAE", 9), ("CB", 12), ("DEC", 8), ("ED", 7), ("BD", 4),
-           ("E", 3)]
+BALLOTS = [
+    ("ABC", 30),
+    ("ACD", 10),
+    ("BAE", 9),
+    ("CB", 12),
+    ("DEC", 8),
+    ("ED", 7),
+    ("BD", 4),
+    ("E", 3),
+]
 
 
 def run(method: str, rules: dict[str, object] | None = None) -> Count:
-    profile = Profile.from_rankings(
-        "ABCDE", [(tuple(r), n) for r, n in BALLOTS], keep_order=True
-    )
+    profile = Profile.from_rankings("ABCDE", [(tuple(r), n) for r, n in BALLOTS], keep_order=True)
     return tallyroom.count(profile, method, rules, seats=3)
 
 
@@ -91,10 +97,16 @@ def test_aec_senate() -> None:
     c = run("aec-senate")
     assert c.elected == ("A", "B", "C")
     assert (c.rounds[1].tally["B"], c.rounds[1].tally["C"], c.rounds[1].loss_to_fractions) == (
-        27, 16, 1)
+        27,
+        16,
+        1,
+    )
     assert "6/43" in c.rounds[2].notes[0]
     assert (c.rounds[2].tally["C"], c.rounds[2].tally["E"], c.rounds[2].loss_to_fractions) == (
-        20, 11, 2)
+        20,
+        11,
+        2,
+    )
     assert (c.final_round.tally["C"], c.final_round.tally["E"]) == (20, 19)
     assert "s.273(17)" in c.final_round.elected[0].reason
 

@@ -44,13 +44,21 @@ def test_detected_as_blt() -> None:
 def test_trailing_commas_and_bare_names() -> None:
     p = read_ballots(SCOT / "blt/by_elections/perth_kinross_2016_by_election_ward9.blt.gz")
     assert p.seats == 1
-    assert p.candidate_names()[:4] == ("Kathleen BAIRD", "Denise BAYKAL", "George HAYTON", "Wilma,LUMSDEN")
+    assert p.candidate_names()[:4] == (
+        "Kathleen BAIRD",
+        "Denise BAYKAL",
+        "George HAYTON",
+        "Wilma,LUMSDEN",
+    )
     assert p.title == "Ward 9 - Almond and Earn"
 
 
 def test_name_and_party_as_two_quoted_strings() -> None:
     p = read_ballots(SCOT / "blt/2022/west_lothian_2022_ward1.blt.gz")
-    assert (p.candidates[0].name, p.candidates[0].party) == ("Pamela BARNES", "Scottish Green Party")
+    assert (p.candidates[0].name, p.candidates[0].party) == (
+        "Pamela BARNES",
+        "Scottish Green Party",
+    )
     assert p.title == "Ward 1 - Linlithgow"
 
 
@@ -91,7 +99,11 @@ def test_equal_rankings_with_nicknames() -> None:
 
 
 def test_tie_order_droop_options_and_undeclared() -> None:
-    assert read_ballots(DROOP / "42t.blt").metadata["blt_tie_order"] == ["Helen", "Pollux", "Castor"]
+    assert read_ballots(DROOP / "42t.blt").metadata["blt_tie_order"] == [
+        "Helen",
+        "Pollux",
+        "Castor",
+    ]
     assert read_ballots(DROOP / "mpls" / "tie.blt").metadata["blt_droop_options"] == "precision=5"
     assert read_ballots(DROOP / "mpls" / "undeclared.blt").metadata["blt_undeclared"] == ["Paris"]
 
@@ -194,8 +206,16 @@ def test_write_refuses_what_blt_cannot_hold(tmp_path: Path) -> None:
 # -- property: write -> read gives the same ballots ------------------------------------
 
 _name_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r")
-_names = st.text(_name_chars, min_size=1, max_size=12).map(str.strip).filter(
-    lambda s: bool(s) and not s.startswith('"') and s.lower() not in {"exhausted", "loss to fractions"}
+_names = (
+    st.text(_name_chars, min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(
+        lambda s: (
+            bool(s)
+            and not s.startswith('"')
+            and s.lower() not in {"exhausted", "loss to fractions"}
+        )
+    )
 )
 
 
@@ -238,20 +258,32 @@ def test_write_then_read_round_trips(profile: Profile, keep_order: bool) -> None
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "p.blt"
         if keep_order:
-            order = np.repeat(np.arange(profile.n_distinct, dtype=np.int64), profile.weights)[::-1].copy()
+            order = np.repeat(np.arange(profile.n_distinct, dtype=np.int64), profile.weights)[
+                ::-1
+            ].copy()
             from dataclasses import replace
 
             profile = replace(profile, paper_order=order)
         blt.write(profile, path, {})
         back = blt.read(path, {"keep_order": keep_order})
     assert list(back.candidates) == list(profile.candidates)
-    assert (back.seats, back.title, back.withdrawn) == (profile.seats, profile.title, profile.withdrawn)
+    assert (back.seats, back.title, back.withdrawn) == (
+        profile.seats,
+        profile.title,
+        profile.withdrawn,
+    )
     assert sorted(back.rankings()) == sorted(profile.rankings())
     assert back.total == profile.total
     if keep_order:
         assert back.paper_order is not None and profile.paper_order is not None
-        ours = [back.describe_code(c) for k in back.paper_order.tolist() for c in back.ballots[k][:1]]
-        theirs = [profile.describe_code(c) for k in profile.paper_order.tolist() for c in profile.ballots[k][:1]]
+        ours = [
+            back.describe_code(c) for k in back.paper_order.tolist() for c in back.ballots[k][:1]
+        ]
+        theirs = [
+            profile.describe_code(c)
+            for k in profile.paper_order.tolist()
+            for c in profile.ballots[k][:1]
+        ]
         assert ours == theirs
 
 
@@ -264,7 +296,31 @@ def test_blank_rows_survive(tmp_path: Path) -> None:
 
 
 _VALID = '3 2\n-3\n[tie 1 2 3]\n4 1 2 0\n(x) 2 2=3 - 1 0\n1 3 0\n0\n"A"\n"B" "P"\n"C"\n"Title"\n'
-_TOKENS = ["0", "1", "2", "3", "4", "-1", "-", "=", "1=2", "(id)", "[tie 1]", "[nick a b c]", '"Q"', "#", ",", "x", "\n", " ", "1.5", '""', "²", "٣", "1_0"]
+_TOKENS = [
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "-1",
+    "-",
+    "=",
+    "1=2",
+    "(id)",
+    "[tie 1]",
+    "[nick a b c]",
+    '"Q"',
+    "#",
+    ",",
+    "x",
+    "\n",
+    " ",
+    "1.5",
+    '""',
+    "²",
+    "٣",
+    "1_0",
+]
 
 
 @settings(max_examples=200, deadline=None)

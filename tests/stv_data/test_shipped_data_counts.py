@@ -32,12 +32,22 @@ def test_all_1100_scottish_contests_count() -> None:
 # Dáil Éireann general election 2002, declared results (Dublin North, Dublin West, Meath):
 # electionsireland.org (2002 results by constituency) and the Oireachtas members' database.
 IRISH = [
-    ("00001-00000001.soi.gz", 4, {"Trevor Sargent G.P.", "Jim Glennon F.F.", "G.V. Wright F.F.", "Sean Ryan Lab"}),
+    (
+        "00001-00000001.soi.gz",
+        4,
+        {"Trevor Sargent G.P.", "Jim Glennon F.F.", "G.V. Wright F.F.", "Sean Ryan Lab"},
+    ),
     ("00001-00000002.soi", 3, {"Brian Lenihan F.F.", "Joe Higgins S.P.", "Joan Burton Lab"}),
     (
         "00001-00000003.soi.gz",
         5,
-        {"Johnny Brady F.F.", "Mary Wallace F.F.", "Noel Dempsey F.F.", "John Bruton F.G.", "Damien English F.G."},
+        {
+            "Johnny Brady F.F.",
+            "Mary Wallace F.F.",
+            "Noel Dempsey F.F.",
+            "John Bruton F.G.",
+            "Damien English F.G.",
+        },
     ),
 ]
 
@@ -57,16 +67,45 @@ def test_irish_2002_counts_and_elects_the_declared_members(
 CAMBRIDGE = [
     (
         "cambridge_2019_council_votes.csv.gz",
-        {"Dennis Carlone", "Alanna Mallon", "Marc McGovern", "Patricia Nolan", "Sumbul Siddiqui",
-         "Denise Simmons", "Jivan Sobrinho-Wheeler", "Timothy Toomey", "Quinton Zondervan"},
+        {
+            "Dennis Carlone",
+            "Alanna Mallon",
+            "Marc McGovern",
+            "Patricia Nolan",
+            "Sumbul Siddiqui",
+            "Denise Simmons",
+            "Jivan Sobrinho-Wheeler",
+            "Timothy Toomey",
+            "Quinton Zondervan",
+        },
     ),
     (
         "cambridge_2021_council.csv.gz",
-        {"Azeem", "Carlone", "Mallon", "McGovern", "Nolan", "Siddiqui", "Simmons", "Toner", "Zondervan"},
+        {
+            "Azeem",
+            "Carlone",
+            "Mallon",
+            "McGovern",
+            "Nolan",
+            "Siddiqui",
+            "Simmons",
+            "Toner",
+            "Zondervan",
+        },
     ),
     (
         "cambridge_2023_council_ballots.csv.gz",
-        {"Azeem", "McGovern", "Nolan", "Pickett", "Siddiqui", "Simmons", "Sobrinho-Wheeler", "Toner", "Wilson"},
+        {
+            "Azeem",
+            "McGovern",
+            "Nolan",
+            "Pickett",
+            "Siddiqui",
+            "Simmons",
+            "Sobrinho-Wheeler",
+            "Toner",
+            "Wilson",
+        },
     ),
 ]
 
@@ -85,6 +124,8 @@ def test_cambridge_invalid_papers_are_rejected_not_dropped() -> None:
 
 
 ERS = sorted(glob.glob(str(DATA / "ers_anonymised" / "preflib" / "*.soi")))
+
+
 def test_ers_files_count() -> None:
     """The ERS files record no seats or rule: count each for 1, 2 and 3 seats under ERS97."""
     assert len(ERS) == 87

@@ -34,14 +34,19 @@ def _count(folder: Path) -> Count:
 
 
 @pytest.mark.parametrize("folder", CASES, ids=[c.name for c in CASES])
-@pytest.mark.parametrize(("report", "name"), [("stage-sheet-text", "expected.txt"), ("stage-sheet-html", "expected.html")])
+@pytest.mark.parametrize(
+    ("report", "name"),
+    [("stage-sheet-text", "expected.txt"), ("stage-sheet-html", "expected.html")],
+)
 def test_golden_stage_sheet(folder: Path, report: str, name: str) -> None:
     rendered = render(_count(folder), report)
     assert isinstance(rendered, str)
     expected = folder / name
     if REGENERATE:
         expected.write_text(rendered, encoding="utf-8")
-    assert expected.exists(), f"{folder.name}: {name} is missing (regenerate with TALLYROOM_REGENERATE_GOLDEN=1)"
+    assert expected.exists(), (
+        f"{folder.name}: {name} is missing (regenerate with TALLYROOM_REGENERATE_GOLDEN=1)"
+    )
     assert rendered == expected.read_text(encoding="utf-8")
 
 
@@ -57,9 +62,9 @@ def test_aberdeen_sheet_reproduces_the_declared_stage_totals() -> None:
         ours = by_official[cand["name"]]
         for stage, figure in zip(sheet.stages, cand["stage_totals"], strict=True):
             value = stage.totals[ours]
-            assert _matches(value if value is not None else Fraction(0), figure, Rounding.HALF_UP), (
-                f"stage {stage.number}, {cand['name']}: declared {figure}, sheet {value}"
-            )
+            assert _matches(
+                value if value is not None else Fraction(0), figure, Rounding.HALF_UP
+            ), f"stage {stage.number}, {cand['name']}: declared {figure}, sheet {value}"
             checked += 1
     assert checked == 8 * 7
     assert sheet.stages[0].quota == Fraction(1320)
@@ -94,7 +99,11 @@ def test_every_stage_accounts_for_every_vote(folder: Path) -> None:
         continuing = sum((v for v in s.totals.values() if v is not None), Fraction(0))
         assert continuing + s.non_transferable + s.loss == result.valid_total
         if s.number > 1:
-            moved = sum(s.transfers.values(), Fraction(0)) + s.non_transferable_transfer + s.loss_transfer
+            moved = (
+                sum(s.transfers.values(), Fraction(0))
+                + s.non_transferable_transfer
+                + s.loss_transfer
+            )
             assert moved == 0, f"stage {s.number}: transfers do not balance"
 
 
@@ -155,6 +164,8 @@ def test_cli_count_prints_the_stage_sheet() -> None:
     from tallyroom.cli import main
 
     ballots = GOLDEN / "tie_and_withdrawn" / "ballots.blt"
-    out = CliRunner().invoke(main, ["count", str(ballots), "-m", "scottish-stv", "--format", "stage-sheet-text"])
+    out = CliRunner().invoke(
+        main, ["count", str(ballots), "-m", "scottish-stv", "--format", "stage-sheet-text"]
+    )
     assert out.exit_code == 0, out.output
     assert out.output == (GOLDEN / "tie_and_withdrawn" / "expected.txt").read_text(encoding="utf-8")

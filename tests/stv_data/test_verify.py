@@ -161,7 +161,9 @@ def test_stage_count_differs(tmp_path: Path) -> None:
 
 
 def test_wrong_figure_at_stage_one(tmp_path: Path) -> None:
-    contest = _contest(candidates=[{"name": "B", "stage_totals": [3.0]}, {"name": "A", "stage_totals": [5]}])
+    contest = _contest(
+        candidates=[{"name": "B", "stage_totals": [3.0]}, {"name": "A", "stage_totals": [5]}]
+    )
     check = _one(_results(tmp_path, contest))
     assert check.reason == "stage 1, A: declared 5, counted 4"  # type: ignore[attr-defined]
 
@@ -217,7 +219,9 @@ def test_a_crashing_count_is_reported_and_the_rest_still_checked(
     monkeypatch.setattr(tallyroom.api, "count", flaky)
     path = _results(tmp_path, _contest())
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["contests"].append({**_contest(), "name": "Other", "seats": 1, "elected": ["A"], "candidates": []})
+    data["contests"].append(
+        {**_contest(), "name": "Other", "seats": 1, "elected": ["A"], "candidates": []}
+    )
     path.write_text(json.dumps(data), encoding="utf-8")
     result = verify(path)
     assert [c.status for c in result.contests] == [Status.ERROR, Status.MISMATCHED]

@@ -44,7 +44,9 @@ def _postgres_url() -> str | None:
     url = os.environ.get("TALLYROOM_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("CI"):
-            pytest.fail("CI is set but TALLYROOM_TEST_POSTGRES_URL is not: start PostgreSQL and set it")
+            pytest.fail(
+                "CI is set but TALLYROOM_TEST_POSTGRES_URL is not: start PostgreSQL and set it"
+            )
         pytest.skip("TALLYROOM_TEST_POSTGRES_URL not set (PostgreSQL tests run in CI)")
     return url
 
@@ -96,7 +98,9 @@ def settings() -> WebSettings:
 
 @pytest.fixture
 def app(database_url: str, blob_dir: Path, settings: WebSettings) -> Iterator[Any]:
-    application = create_app(database_url, blob_dir, settings=settings, secret_key="test-secret-" + "x" * 32)
+    application = create_app(
+        database_url, blob_dir, settings=settings, secret_key="test-secret-" + "x" * 32
+    )
     application.state.store.create_user("admin", PASSWORD)
     yield application
     application.state.store.close()
@@ -105,15 +109,21 @@ def app(database_url: str, blob_dir: Path, settings: WebSettings) -> Iterator[An
 @pytest.fixture
 async def anon(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A signed-out client."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as c:
         yield c
 
 
-async def sign_in(client: httpx.AsyncClient, username: str = "admin", password: str = PASSWORD) -> str:
+async def sign_in(
+    client: httpx.AsyncClient, username: str = "admin", password: str = PASSWORD
+) -> str:
     """Sign in through the API; return the CSRF token (also set as a default header)."""
     token = (await client.get("/api/session")).json()["csrf_token"]
     r = await client.post(
-        "/api/session", json={"username": username, "password": password}, headers={"X-CSRF-Token": token}
+        "/api/session",
+        json={"username": username, "password": password},
+        headers={"X-CSRF-Token": token},
     )
     assert r.status_code == 200, r.text
     new: str = r.json()["csrf_token"]
@@ -124,7 +134,9 @@ async def sign_in(client: httpx.AsyncClient, username: str = "admin", password: 
 @pytest.fixture
 async def admin(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A client signed in as an administrator, sending the CSRF header on every request."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as c:
         await sign_in(c)
         yield c
 
@@ -133,7 +145,12 @@ async def make_contest(client: httpx.AsyncClient, **fields: Any) -> dict[str, An
     """An election with one contest (London 2021 SV by default)."""
     r = await client.post("/api/elections", json={"title": "GLA 2021", "poll_date": "2021-05-06"})
     assert r.status_code == 201, r.text
-    body = {"title": "Mayor of London", "method": "sv", "seats": 1, "candidates": london_candidates()}
+    body = {
+        "title": "Mayor of London",
+        "method": "sv",
+        "seats": 1,
+        "candidates": london_candidates(),
+    }
     body.update(fields)
     r = await client.post(f"/api/elections/{r.json()['id']}/contests", json=body)
     assert r.status_code == 201, r.text
@@ -141,14 +158,20 @@ async def make_contest(client: httpx.AsyncClient, **fields: Any) -> dict[str, An
     return contest
 
 
-async def upload(client: httpx.AsyncClient, contest_id: int, *files: tuple[str, bytes, str]) -> httpx.Response:
+async def upload(
+    client: httpx.AsyncClient, contest_id: int, *files: tuple[str, bytes, str]
+) -> httpx.Response:
     return await client.post(
         f"/api/contests/{contest_id}/files", files=[("files", f) for f in files]
     )
 
 
 def london_matrix() -> tuple[str, bytes, str]:
-    return ("first_second_choice_matrix.csv", (LONDON / "first_second_choice_matrix.csv").read_bytes(), "text/csv")
+    return (
+        "first_second_choice_matrix.csv",
+        (LONDON / "first_second_choice_matrix.csv").read_bytes(),
+        "text/csv",
+    )
 
 
 def free_port() -> int:
@@ -167,7 +190,9 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -56,9 +56,20 @@ async def test_cli_and_api_give_identical_results(admin: httpx.AsyncClient, tmp_
     result = runner.invoke(
         cli_main,
         [
-            "count", str(LONDON / "first_second_choice_matrix.csv"), "--method", "sv", "--seats", "1",
-            "--candidates", str(LONDON / "candidates.csv"), "--title", "Mayor of London",
-            "--format", "json", "--output", str(out),
+            "count",
+            str(LONDON / "first_second_choice_matrix.csv"),
+            "--method",
+            "sv",
+            "--seats",
+            "1",
+            "--candidates",
+            str(LONDON / "candidates.csv"),
+            "--title",
+            "Mayor of London",
+            "--format",
+            "json",
+            "--output",
+            str(out),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -67,8 +78,20 @@ async def test_cli_and_api_give_identical_results(admin: httpx.AsyncClient, tmp_
         web = (await admin.get(f"/api/counts/{rec['id']}/reports/{name}")).content
         cli = runner.invoke(
             cli_main,
-            ["count", str(LONDON / "first_second_choice_matrix.csv"), "--method", "sv", "--seats", "1",
-             "--candidates", str(LONDON / "candidates.csv"), "--title", "Mayor of London", "--format", name],
+            [
+                "count",
+                str(LONDON / "first_second_choice_matrix.csv"),
+                "--method",
+                "sv",
+                "--seats",
+                "1",
+                "--candidates",
+                str(LONDON / "candidates.csv"),
+                "--title",
+                "Mayor of London",
+                "--format",
+                name,
+            ],
         )
         assert cli.exit_code == 0, cli.output
         assert web.decode("utf-8") == cli.output
@@ -81,7 +104,9 @@ async def test_recount_reproduces_byte_for_byte_and_new_rules_make_a_new_count(
     r = await admin.post(f"/api/counts/{rec['id']}/recount")
     assert r.status_code == 200, r.text
     assert r.json() == {
-        "count_id": rec["id"], "reproduced": True, "result_sha256": rec["result_sha256"],
+        "count_id": rec["id"],
+        "reproduced": True,
+        "result_sha256": rec["result_sha256"],
         "stored_sha256": rec["result_sha256"],
     }
     # a count under other rules (here: a tie seed; FPTP as a method) is a new count
@@ -99,7 +124,12 @@ async def test_recount_reproduces_byte_for_byte_and_new_rules_make_a_new_count(
 
 async def test_edit_contest_keeps_earlier_counts(admin: httpx.AsyncClient) -> None:
     contest, rec = await _counted(admin)
-    body = {"title": "Mayor of London (FPTP check)", "method": "fptp", "seats": 1, "candidates": london_candidates()}
+    body = {
+        "title": "Mayor of London (FPTP check)",
+        "method": "fptp",
+        "seats": 1,
+        "candidates": london_candidates(),
+    }
     r = await admin.put(f"/api/contests/{contest['id']}", json=body)
     assert r.status_code == 200, r.text
     assert r.json()["method"] == "fptp"
@@ -113,7 +143,15 @@ async def test_edit_contest_keeps_earlier_counts(admin: httpx.AsyncClient) -> No
 async def test_every_registered_report_downloads(admin: httpx.AsyncClient) -> None:
     _, rec = await _counted(admin)
     assert "json" in reports() and "declaration-html" in reports()
-    must_work = {"json", "text", "declaration-text", "declaration-html", "declaration-pdf", "html", "csv"}
+    must_work = {
+        "json",
+        "text",
+        "declaration-text",
+        "declaration-html",
+        "declaration-pdf",
+        "html",
+        "csv",
+    }
     for name, spec in reports().items():
         r = await admin.get(f"/api/counts/{rec['id']}/reports/{name}")
         if name not in must_work and r.status_code == 501:
@@ -130,7 +168,8 @@ async def test_every_registered_report_downloads(admin: httpx.AsyncClient) -> No
 
 
 async def test_publish_makes_a_public_read_only_page(
-    admin: httpx.AsyncClient, anon: httpx.AsyncClient,
+    admin: httpx.AsyncClient,
+    anon: httpx.AsyncClient,
 ) -> None:
     contest, rec = await _counted(admin)
     assert (await anon.get(f"/api/public/contests/{contest['id']}")).status_code == 404
@@ -174,7 +213,9 @@ async def test_audit_trail_records_who_did_what_with_hashes(admin: httpx.AsyncCl
     by = {e["action"]: e for e in events}
     sha = rec["inputs"][0]["sha256"]
     assert by["upload"]["detail"]["sha256"] == sha
-    assert by["count"]["detail"]["inputs"] == [{"filename": "first_second_choice_matrix.csv", "sha256": sha}]
+    assert by["count"]["detail"]["inputs"] == [
+        {"filename": "first_second_choice_matrix.csv", "sha256": sha}
+    ]
     assert by["count"]["detail"]["result_sha256"] == rec["result_sha256"]
     assert by["publish"]["count_id"] == rec["id"]
     import hashlib
@@ -196,10 +237,16 @@ async def test_files_are_stored_once_by_content(admin: httpx.AsyncClient, blob_d
     assert stored[0].read_bytes() == london_matrix()[1]
 
 
-async def test_bad_file_is_refused_with_file_and_line(admin: httpx.AsyncClient, blob_dir: Path) -> None:
+async def test_bad_file_is_refused_with_file_and_line(
+    admin: httpx.AsyncClient, blob_dir: Path
+) -> None:
     contest = await make_contest(admin)
     good = london_matrix()
-    bad = ("bad.csv", b"first_choice,second_choice,ballots\nSadiq Aman KHAN,Shaun BAILEY,10\nNobody HERE,,3\n", "text/csv")
+    bad = (
+        "bad.csv",
+        b"first_choice,second_choice,ballots\nSadiq Aman KHAN,Shaun BAILEY,10\nNobody HERE,,3\n",
+        "text/csv",
+    )
     r = await upload(admin, contest["id"], good, bad)
     assert r.status_code == 422, r.text
     files = r.json()["files"]
@@ -237,7 +284,9 @@ async def test_count_without_files_and_bad_rules_are_clear_errors(admin: httpx.A
         json={"title": "x", "method": "sv", "rules": {"no_such_option": 1}},
     )
     assert r.status_code == 422 and "no_such_option" in r.json()["message"]
-    r = await admin.post(f"/api/elections/{election}/contests", json={"title": "x", "method": "sv", "seats": 0})
+    r = await admin.post(
+        f"/api/elections/{election}/contests", json={"title": "x", "method": "sv", "seats": 0}
+    )
     assert r.status_code == 422
     r = await admin.get("/api/contests/999999")
     assert r.status_code == 404
@@ -251,12 +300,20 @@ async def test_info_routes_and_openapi(anon: httpx.AsyncClient) -> None:
     spec = (await anon.get("/openapi.json")).json()
     paths = spec["paths"]
     for path in (
-        "/api/elections", "/api/elections/{election_id}/contests", "/api/contests/{contest_id}/files",
-        "/api/contests/{contest_id}/counts", "/api/counts/{count_id}", "/api/contests/{contest_id}/publish",
-        "/api/public/contests/{contest_id}", "/api/session", "/api/audit",
+        "/api/elections",
+        "/api/elections/{election_id}/contests",
+        "/api/contests/{contest_id}/files",
+        "/api/contests/{contest_id}/counts",
+        "/api/counts/{count_id}",
+        "/api/contests/{contest_id}/publish",
+        "/api/public/contests/{contest_id}",
+        "/api/session",
+        "/api/audit",
     ):
         assert path in paths, path
-    assert all(op.get("description") or op.get("summary") for p in paths.values() for op in p.values())
+    assert all(
+        op.get("description") or op.get("summary") for p in paths.values() for op in p.values()
+    )
 
 
 async def test_withdrawn_file_is_left_out_of_later_counts_only(admin: httpx.AsyncClient) -> None:
@@ -268,13 +325,17 @@ async def test_withdrawn_file_is_left_out_of_later_counts_only(admin: httpx.Asyn
     assert first["result"]["valid_papers"] == 23 and first["elected"] == ["Birch"]
     r = await admin.delete(f"/api/contests/{contest['id']}/files/{files[1]['id']}")
     assert r.status_code == 200 and r.json()["withdrawn_by"] == "admin"
-    assert [f["filename"] for f in (await admin.get(f"/api/contests/{contest['id']}/files")).json()] == ["a.csv"]
+    assert [
+        f["filename"] for f in (await admin.get(f"/api/contests/{contest['id']}/files")).json()
+    ] == ["a.csv"]
     second = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
     assert second["result"]["valid_papers"] == 18 and second["elected"] == ["Ash"]
     # the earlier count still has both files, and still recounts to the same bytes
     r = await admin.post(f"/api/counts/{first['id']}/recount")
     assert r.json()["reproduced"] is True
-    assert (await admin.delete(f"/api/contests/{contest['id']}/files/{files[1]['id']}")).status_code == 409
+    assert (
+        await admin.delete(f"/api/contests/{contest['id']}/files/{files[1]['id']}")
+    ).status_code == 409
     assert (await admin.delete(f"/api/contests/{contest['id']}/files/999999")).status_code == 409
     events = (await admin.get("/api/audit", params={"contest_id": contest["id"]})).json()
     withdrawn = [e for e in events if e["action"] == "withdraw-file"]
@@ -290,11 +351,15 @@ async def test_a_tie_asks_for_a_lot_or_a_decision(admin: httpx.AsyncClient) -> N
     body = r.json()
     assert body["error"] == "TieDecisionRequired" and body["tie"]
     assert "Ash, Birch are tied" in body["message"]
-    r = await admin.post(f"/api/contests/{contest['id']}/counts", json={"tie_decisions": ["Ash,Birch=Birch"]})
+    r = await admin.post(
+        f"/api/contests/{contest['id']}/counts", json={"tie_decisions": ["Ash,Birch=Birch"]}
+    )
     assert r.status_code == 201, r.text
     assert r.json()["elected"] == ["Birch"]
     ties = [t for rnd in r.json()["result"]["rounds"] for t in rnd["ties"]]
     assert ties and ties[0]["chosen"] == ["Birch"] and ties[0]["rule"] == "officer"
-    seeded = (await admin.post(f"/api/contests/{contest['id']}/counts", json={"tie_seed": "s1"})).json()
+    seeded = (
+        await admin.post(f"/api/contests/{contest['id']}/counts", json={"tie_seed": "s1"})
+    ).json()
     again = (await admin.post(f"/api/counts/{seeded['id']}/recount")).json()
     assert again["reproduced"] is True and seeded["spec"]["tie_seed"] == "s1"

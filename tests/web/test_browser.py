@@ -19,8 +19,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("TALLYROOM_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 
 
@@ -79,7 +84,9 @@ def _no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"] + 1, f"page is {width}px wide on a phone"
 
 
-def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp_path: Path) -> None:
+def test_whole_flow_in_a_real_browser(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
     base = live_server.url
     context = browser.new_context(accept_downloads=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -105,7 +112,9 @@ def test_whole_flow_in_a_real_browser(browser: Any, live_server: LiveServer, tmp
 
     # a bad upload: the file and the line of the error are shown, nothing is stored
     bad = tmp_path / "bad_table.csv"
-    bad.write_text("first_choice,second_choice,ballots\nSadiq Aman KHAN,Shaun BAILEY,5\nNobody HERE,,3\n")
+    bad.write_text(
+        "first_choice,second_choice,ballots\nSadiq Aman KHAN,Shaun BAILEY,5\nNobody HERE,,3\n"
+    )
     page.locator("#files").set_input_files(str(bad))
     page.get_by_role("button", name="Upload").click()
     errors = page.locator("#upload-errors")

@@ -20,7 +20,12 @@ def _shape(path: str) -> str:
 
 
 def test_every_api_route_is_documented_with_a_docstring() -> None:
-    documented = {_shape(p) for p in re.findall(r"`(?:GET|POST|PUT|DELETE|GET/POST|GET/PUT)[^`]*?(/api/[^\s`?\[]*)", DOC)}
+    documented = {
+        _shape(p)
+        for p in re.findall(
+            r"`(?:GET|POST|PUT|DELETE|GET/POST|GET/PUT)[^`]*?(/api/[^\s`?\[]*)", DOC
+        )
+    }
     documented |= {_shape(p) for p in re.findall(r"(/api/[a-z/{}_]+)", DOC)}
     routes = [r for r in router.routes if isinstance(r, APIRoute)]
     assert len(routes) >= 20
@@ -35,6 +40,13 @@ def test_settings_and_commands_are_documented() -> None:
     for command in (["serve", "--help"], ["admin", "--help"], ["admin", "create", "--help"]):
         r = CliRunner().invoke(main, command)
         assert r.exit_code == 0 and len(r.output) > 100, command
-    for text in ("tallyroom serve", "tallyroom admin create", "--password-stdin", "TALLYROOM_DATABASE_URL",
-                 "TALLYROOM_BLOB_DIR", "X-CSRF-Token", "postgresql://"):
+    for text in (
+        "tallyroom serve",
+        "tallyroom admin create",
+        "--password-stdin",
+        "TALLYROOM_DATABASE_URL",
+        "TALLYROOM_BLOB_DIR",
+        "X-CSRF-Token",
+        "postgresql://",
+    ):
         assert text in DOC, text

@@ -26,27 +26,42 @@ async def _form_client(admin: httpx.AsyncClient) -> str:
 
 async def test_create_and_edit_a_contest_through_forms(admin: httpx.AsyncClient) -> None:
     token = await _form_client(admin)
-    r = await admin.post("/elections", data={"title": "Parish 2024", "poll_date": "2024-05-02", "csrf_token": token})
+    r = await admin.post(
+        "/elections", data={"title": "Parish 2024", "poll_date": "2024-05-02", "csrf_token": token}
+    )
     assert r.status_code == 303
     election = r.headers["location"]
     r = await admin.post(
         f"{election}/contests",
-        data={"title": "Parish council", "method": "sv", "seats": "1", "csrf_token": token,
-              "candidates": 'Ash, Green\nBirch\n"Cedar, Jr", Red'},
+        data={
+            "title": "Parish council",
+            "method": "sv",
+            "seats": "1",
+            "csrf_token": token,
+            "candidates": 'Ash, Green\nBirch\n"Cedar, Jr", Red',
+        },
     )
     assert r.status_code == 303, r.text
     contest = r.headers["location"]
     info = (await admin.get("/api" + contest)).json()
     assert info["candidates"] == [
-        {"name": "Ash", "party": "Green"}, {"name": "Birch", "party": None}, {"name": "Cedar, Jr", "party": "Red"},
+        {"name": "Ash", "party": "Green"},
+        {"name": "Birch", "party": None},
+        {"name": "Cedar, Jr", "party": "Red"},
     ]
     # the edit form shows the candidates as typed (quoting kept)
     form = (await admin.get(f"{contest}/edit")).text
-    assert 'Ash,Green\nBirch\n&#34;Cedar, Jr&#34;,Red</textarea>' in form
+    assert "Ash,Green\nBirch\n&#34;Cedar, Jr&#34;,Red</textarea>" in form
     # errors are listed on the form, which keeps what was typed
     r = await admin.post(
         f"{contest}/edit",
-        data={"title": "Parish council", "method": "nope", "seats": "two", "rules": "{bad", "csrf_token": token},
+        data={
+            "title": "Parish council",
+            "method": "nope",
+            "seats": "two",
+            "rules": "{bad",
+            "csrf_token": token,
+        },
     )
     assert r.status_code == 422
     assert "seats must be a whole number" in r.text and "unknown method" in r.text
@@ -60,13 +75,17 @@ async def test_bad_upload_form_shows_file_and_line(admin: httpx.AsyncClient) -> 
     contest = await make_contest(admin, candidates=None)
     token = await _form_client(admin)
     bad = ("bad.csv", b"first,second,count\nAsh,Birch,1\nAsh,Birch,lots\n", "text/csv")
-    r = await admin.post(f"/contests/{contest['id']}/files", data={"csrf_token": token}, files=[("files", bad)])
+    r = await admin.post(
+        f"/contests/{contest['id']}/files", data={"csrf_token": token}, files=[("files", bad)]
+    )
     assert r.status_code == 422
     block = r.text.split('id="upload-errors"', 1)[1].split("</div>", 1)[0]
     assert "bad.csv" in block and "line 3" in block
 
 
-async def test_results_page_charts_views_and_recount(admin: httpx.AsyncClient, anon: httpx.AsyncClient) -> None:
+async def test_results_page_charts_views_and_recount(
+    admin: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
     contest = await make_contest(admin)
     assert (await upload(admin, contest["id"], london_matrix())).status_code == 201
     rec = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
@@ -113,7 +132,9 @@ async def _wait_for_job(client: httpx.AsyncClient, job_id: str) -> dict[str, Any
     raise AssertionError("the background count did not finish")
 
 
-async def test_count_from_the_page_runs_in_the_background_with_stages(admin: httpx.AsyncClient) -> None:
+async def test_count_from_the_page_runs_in_the_background_with_stages(
+    admin: httpx.AsyncClient,
+) -> None:
     contest = await make_contest(admin)
     assert (await upload(admin, contest["id"], london_matrix())).status_code == 201
     sync = (await admin.post(f"/api/contests/{contest['id']}/counts", json={})).json()
@@ -142,7 +163,9 @@ async def test_background_count_through_the_api_and_its_errors(admin: httpx.Asyn
     job = await _wait_for_job(admin, r.json()["id"])
     assert job["state"] == "done" and job["count_id"]
     r = await admin.post(
-        f"/api/contests/{contest['id']}/counts", params={"wait": "false"}, json={"rules": {"no_such_rule": 1}}
+        f"/api/contests/{contest['id']}/counts",
+        params={"wait": "false"},
+        json={"rules": {"no_such_rule": 1}},
     )
     job = await _wait_for_job(admin, r.json()["id"])
     assert job["state"] == "failed" and job["count_id"] is None

@@ -78,15 +78,32 @@ def _london(store: Store) -> int:
 
     e = store.create_election("GLA 2021", "2021-05-06", actor="tester")
     c = store.save_contest(
-        actor="tester", election_id=e.id, title="Mayor of London", method="sv", seats=1,
-        candidates=[Candidate(x["name"], x["party"]) for x in london_candidates()], ballot_format=None, rules={},
+        actor="tester",
+        election_id=e.id,
+        title="Mayor of London",
+        method="sv",
+        seats=1,
+        candidates=[Candidate(x["name"], x["party"]) for x in london_candidates()],
+        ballot_format=None,
+        rules={},
     )
     data = (LONDON / "first_second_choice_matrix.csv").read_bytes()
     sha, size = store.blobs.put([data])
-    store.add_uploads(c.id, [NewUpload(
-        sha256=sha, size=size, filename="first_second_choice_matrix.csv", extension=".csv",
-        content_type="text/csv", format="csv", papers=2531357,
-    )], actor="tester")
+    store.add_uploads(
+        c.id,
+        [
+            NewUpload(
+                sha256=sha,
+                size=size,
+                filename="first_second_choice_matrix.csv",
+                extension=".csv",
+                content_type="text/csv",
+                format="csv",
+                papers=2531357,
+            )
+        ],
+        actor="tester",
+    )
     return c.id
 
 

@@ -192,9 +192,7 @@ def _applicability(
     return Support.SUPPORTED, "the papers hold every preference the method reads", None
 
 
-def _run(
-    profile: Profile, spec: MethodSpec, seats: int, tie_seed: str | None
-) -> MethodResult:
+def _run(profile: Profile, spec: MethodSpec, seats: int, tie_seed: str | None) -> MethodResult:
     from ..api import count as run_count
 
     support, why, overrides = _applicability(spec, seats, _max_preferences(profile))

@@ -63,7 +63,9 @@ class Crosstab:
         if len(self.counts) != len(self.firsts) or any(
             len(row) != len(self.seconds) for row in self.counts
         ):
-            raise IntegrityError("first x second table: the counts do not match the row and column labels")
+            raise IntegrityError(
+                "first x second table: the counts do not match the row and column labels"
+            )
         if any(n < 0 for row in self.counts for n in row):
             raise IntegrityError("first x second table: negative count")
 

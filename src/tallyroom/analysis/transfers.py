@@ -89,9 +89,7 @@ def transfer_matrix(count: Count) -> TransferMatrix:
     for f in flows:
         key = (f.source, f.destination)
         totals[key] = totals.get(key, Fraction(0)) + f.votes
-    votes = tuple(
-        tuple(totals.get((s, d), Fraction(0)) for d in destinations) for s in sources
-    )
+    votes = tuple(tuple(totals.get((s, d), Fraction(0)) for d in destinations) for s in sources)
     return TransferMatrix(tuple(sources), tuple(destinations), votes, tuple(flows))
 
 

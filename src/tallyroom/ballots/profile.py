@@ -300,7 +300,9 @@ class Profile:
         if len(orders) == len(profiles):
             order = inverse[np.concatenate(orders)]
             if all("ballot_ids" in p.metadata for p in profiles):
-                metadata["ballot_ids"] = tuple(i for p in profiles for i in p.metadata["ballot_ids"])
+                metadata["ballot_ids"] = tuple(
+                    i for p in profiles for i in p.metadata["ballot_ids"]
+                )
         rejected: dict[str, int] = {}
         for p in profiles:
             for k, v in p.rejected.items():

@@ -13,11 +13,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _store_options(f: F) -> F:
     f = click.option(
-        "--blob-dir", envvar="TALLYROOM_BLOB_DIR", type=click.Path(file_okay=False),
+        "--blob-dir",
+        envvar="TALLYROOM_BLOB_DIR",
+        type=click.Path(file_okay=False),
         help="Directory of stored ballot files (default ./tallyroom-files).",
     )(f)
     f = click.option(
-        "--database", "database_url", envvar="TALLYROOM_DATABASE_URL",
+        "--database",
+        "database_url",
+        envvar="TALLYROOM_DATABASE_URL",
         help="Database URL (also TALLYROOM_DATABASE_URL); default SQLite tallyroom.db here.",
     )(f)
     return f
@@ -28,7 +32,9 @@ def _open(database_url: str | None, blob_dir: str | None) -> Any:
         from ..store import Store
         from ..web.app import default_blob_dir, default_database_url
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise click.ClickException(f"needs the 'web' extra: pip install 'tallyroom[web]' ({exc})") from None
+        raise click.ClickException(
+            f"needs the 'web' extra: pip install 'tallyroom[web]' ({exc})"
+        ) from None
     store = Store(database_url or default_database_url(), blob_dir or default_blob_dir())
     store.migrate()
     return store
@@ -55,7 +61,9 @@ def admin() -> None:
 @click.argument("username")
 @_store_options
 @_stdin_option
-def create(username: str, database_url: str | None, blob_dir: str | None, password_stdin: bool) -> None:
+def create(
+    username: str, database_url: str | None, blob_dir: str | None, password_stdin: bool
+) -> None:
     """Create the administrator USERNAME (asks for the password; there is no default password).
 
     \b
@@ -76,7 +84,9 @@ def create(username: str, database_url: str | None, blob_dir: str | None, passwo
 @click.argument("username")
 @_store_options
 @_stdin_option
-def set_password(username: str, database_url: str | None, blob_dir: str | None, password_stdin: bool) -> None:
+def set_password(
+    username: str, database_url: str | None, blob_dir: str | None, password_stdin: bool
+) -> None:
     """Give USERNAME a new password (signs them out everywhere)."""
     password = _password(password_stdin)
     store = _open(database_url, blob_dir)

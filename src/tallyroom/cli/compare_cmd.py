@@ -27,7 +27,9 @@ _FORMATS = ("text", "json", "html")
     metavar="M1,M2,...",
     help="Methods to compare, comma-separated (default: every registered method).",
 )
-@click.option("--seats", type=click.IntRange(min=1), help="Number of seats (default: from the file, else 1).")
+@click.option(
+    "--seats", type=click.IntRange(min=1), help="Number of seats (default: from the file, else 1)."
+)
 @click.option("--tie-seed", help="Seed for recorded draws by lot in any method that needs one.")
 @click.option(
     "--format",
@@ -37,8 +39,15 @@ _FORMATS = ("text", "json", "html")
     show_default=True,
     help="Report format.",
 )
-@click.option("--margins", "show_margins", is_flag=True, help="Text report: also list the IRV/SV margins.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here (default: stdout).")
+@click.option(
+    "--margins", "show_margins", is_flag=True, help="Text report: also list the IRV/SV margins."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report here (default: stdout).",
+)
 @click.option("--title", help="Title for the report.")
 @ballot_options
 def compare(

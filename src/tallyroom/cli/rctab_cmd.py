@@ -77,8 +77,10 @@ def rctab(
     if convert_to_cdf or convert_to_csv:
         files = conversion_files(convert_contest(contest), cdf=convert_to_cdf, csv=convert_to_csv)
         written = write_files(files, destination)
-        click.echo(f"Converted {len(contest.sources)} CVR source(s); wrote {len(written)} "
-                   f"file(s) to {destination}")
+        click.echo(
+            f"Converted {len(contest.sources)} CVR source(s); wrote {len(written)} "
+            f"file(s) to {destination}"
+        )
         return
     result = run_contest(contest, keep_order=cvr_csv)
     written = write_outputs(result, destination, cvr_csv=cvr_csv)

@@ -59,8 +59,12 @@ def check_inputs(count: Count, count_path: Path, inputs_dir: Path | None) -> lis
         path = folder / item.path
         if not path.is_file():
             if inputs_dir is not None:
-                raise BallotFileError(path, f"input file {item.path} of the count is not in {inputs_dir}")
-            lines.append(f"not checked: {item.path} (not found next to the count; give --inputs DIR)")
+                raise BallotFileError(
+                    path, f"input file {item.path} of the count is not in {inputs_dir}"
+                )
+            lines.append(
+                f"not checked: {item.path} (not found next to the count; give --inputs DIR)"
+            )
             continue
         digest = sha256_with_progress(path, label=f"checking {item.path}")
         if digest != item.sha256:
@@ -81,7 +85,9 @@ def check_inputs(count: Count, count_path: Path, inputs_dir: Path | None) -> lis
     show_default=True,
     help="html, pdf, declaration, stage-sheet, png, svg, csv, or any report format in `tallyroom formats`.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write here (default: stdout)."
+)
 @click.option(
     "--inputs",
     "inputs_dir",
@@ -123,7 +129,8 @@ def report(
     name = ALIASES.get(report_format, report_format)
     if name not in reports():
         raise click.BadParameter(
-            f"unknown report format {report_format!r}; valid: {formats_help()}", param_hint="--format"
+            f"unknown report format {report_format!r}; valid: {formats_help()}",
+            param_hint="--format",
         )
     spec = get_report(name)
     path = Path(count_file)

@@ -20,9 +20,7 @@ def _left_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _table(result: VerifyResult) -> str:
-    rows = [
-        [c.contest, c.status.value, c.compared, c.reason] for c in result.contests
-    ]
+    rows = [[c.contest, c.status.value, c.compared, c.reason] for c in result.contests]
     lines = [
         f"Results file: {result.results_file}",
         f"Method: {result.method} ({result.method_source})",

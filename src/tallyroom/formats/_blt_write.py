@@ -51,8 +51,9 @@ def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
         raise BallotFileError(path, "BLT needs the number of seats: give the 'seats' option")
     if profile.rejected:
         raise BallotFileError(
-            path, "BLT has no place for rejected papers; this profile has "
-            + ", ".join(f"{n} {k}" for k, n in profile.rejected.items())
+            path,
+            "BLT has no place for rejected papers; this profile has "
+            + ", ".join(f"{n} {k}" for k, n in profile.rejected.items()),
         )
     names = profile.candidates.names
     out: list[str] = [f"{len(names)} {seats}"]

@@ -229,9 +229,14 @@ class CodeBook:
     def undeclared_write_in(self) -> int:
         if self._uwi is None:
             existing = self.index.get(UNDECLARED_WRITE_IN)
-            self._uwi = existing if existing is not None else self._add(
-                Candidate(UNDECLARED_WRITE_IN, code=self.opts.undeclared_write_in_label,
-                          write_in=True)
+            self._uwi = (
+                existing
+                if existing is not None
+                else self._add(
+                    Candidate(
+                        UNDECLARED_WRITE_IN, code=self.opts.undeclared_write_in_label, write_in=True
+                    )
+                )
             )
         return self._uwi
 
@@ -409,8 +414,10 @@ class PaperCollector:
             precinct = self.missing_precinct
         if batch is not None and batch.strip() == "":
             batch = self.missing_batch
-        p = -1 if precinct is None else self.precinct_names.setdefault(
-            precinct, len(self.precinct_names)
+        p = (
+            -1
+            if precinct is None
+            else self.precinct_names.setdefault(precinct, len(self.precinct_names))
         )
         b = -1 if batch is None else self.batch_names.setdefault(batch, len(self.batch_names))
         key = (ranking, p, b)

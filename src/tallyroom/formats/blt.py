@@ -259,7 +259,9 @@ class _Reader:
             )
         weight = int(weight_text)
         if weight == 0:
-            raise self.fail("a ballot line with weight 0 (only the end-of-ballots line is '0')", lineno)
+            raise self.fail(
+                "a ballot line with weight 0 (only the end-of-ballots line is '0')", lineno
+            )
         body = tokens[1:-1]
         if not self.nicknames and all(map(_is_number, body)):
             row = [int(t) - 1 for t in body]  # the usual case: plain candidate numbers

@@ -101,7 +101,9 @@ def _load(path: Path) -> dict[str, Any]:
         if head.startswith(b"<") or path.suffix.lower() == ".xml":
             root = ET.parse(path).getroot()
             if root.tag.rsplit("}", 1)[-1] != "CastVoteRecordReport":
-                raise BallotFileError(path, "not a NIST CDF file: the root is not CastVoteRecordReport")
+                raise BallotFileError(
+                    path, "not a NIST CDF file: the root is not CastVoteRecordReport"
+                )
             data = _xml_to_dict(root)
         else:
             with open(path, "rb") as f:
@@ -170,9 +172,7 @@ class _Contest:
                     path, f"contest selection {sid!r} names unknown candidate id {first!r}"
                 )
             self.selections[sid] = candidates[first]
-        self.gp_units = {
-            _oid(u): (_text(u, "Name") or str(_oid(u))) for u in _many(data, "GpUnit")
-        }
+        self.gp_units = {_oid(u): (_text(u, "Name") or str(_oid(u))) for u in _many(data, "GpUnit")}
 
 
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
@@ -204,7 +204,9 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
             ) from None
     profile = collector.profile(book, [path], keep_order=opts.keep_order, title=contest.name)
     if without:
-        profile = replace(profile, metadata={**profile.metadata, "records_without_contest": without})
+        profile = replace(
+            profile, metadata={**profile.metadata, "records_without_contest": without}
+        )
     return profile
 
 
@@ -227,7 +229,9 @@ def _paper(
         if current is None and len(snapshots) == 1:
             snapshot = snapshots[0]
         else:
-            raise BallotFileError(path, f"{where}: no snapshot with the CurrentSnapshotId {current!r}")
+            raise BallotFileError(
+                path, f"{where}: no snapshot with the CurrentSnapshotId {current!r}"
+            )
     entry = next(
         (c for c in _many(snapshot, "CVRContest") if _text(c, "ContestId") == contest.id), None
     )

@@ -40,8 +40,16 @@ OPTIONS: dict[str, str] = {
 }
 
 FIXED_COLUMNS = (
-    "RowNumber", "BoxID", "BoxPosition", "BallotID", "PrecinctID",
-    "BallotStyleID", "PrecinctStyleName", "ScanComputerName", "Status", "Remade",
+    "RowNumber",
+    "BoxID",
+    "BoxPosition",
+    "BallotID",
+    "PrecinctID",
+    "BallotStyleID",
+    "PrecinctStyleName",
+    "ScanComputerName",
+    "Status",
+    "Remade",
 )
 _BALLOT_ID, _PRECINCT, _BOX = 3, 4, 1
 
@@ -104,7 +112,8 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                 )
             book = CodeBook(path, opts)
             codes_of = [
-                book.undeclared_write_in() if name == opts.undeclared_write_in_label
+                book.undeclared_write_in()
+                if name == opts.undeclared_write_in_label
                 else book.candidate(name, 1)
                 for _, name in plan
             ]

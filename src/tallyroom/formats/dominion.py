@@ -55,7 +55,14 @@ OPTIONS: dict[str, str] = {
 #: With ``keep_order``: ``metadata["paper_records"]`` holds, per paper in file order, these
 #: fields of its Dominion record (the precinct as the record names it, without deriving it
 #: from the portion), for exports that list every CVR as RCTab's does.
-RECORD_FIELDS = ("TabulatorId", "BatchId", "RecordId", "Precinct", "PrecinctPortion", "BallotTypeId")
+RECORD_FIELDS = (
+    "TabulatorId",
+    "BatchId",
+    "RecordId",
+    "Precinct",
+    "PrecinctPortion",
+    "BallotTypeId",
+)
 
 _EXPORT = re.compile(r"CvrExport(?:_(\d+))?\.json$", re.IGNORECASE)
 
@@ -95,9 +102,7 @@ def cvr_export_files(folder: Path) -> list[Path]:
     return [p for _, p in sorted(found)]
 
 
-def _contest_candidates(
-    folder: Path, contest: str
-) -> tuple[str, dict[str, str]]:
+def _contest_candidates(folder: Path, contest: str) -> tuple[str, dict[str, str]]:
     contests = {str(c["Id"]): c for c in _manifest(folder / "ContestManifest.json")}
     if contest not in contests:
         listed = ", ".join(f"{k} ({v['Description']})" for k, v in list(contests.items())[:20])
@@ -176,8 +181,18 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         for number, session in enumerate(sessions, start=1):
             try:
                 outcome = _session(
-                    export, number, session, contest, manifest_names, book, collector, opts,
-                    portions, precincts, invalid, records,
+                    export,
+                    number,
+                    session,
+                    contest,
+                    manifest_names,
+                    book,
+                    collector,
+                    opts,
+                    portions,
+                    precincts,
+                    invalid,
+                    records,
                 )
                 if outcome:
                     skipped[outcome] += 1
@@ -188,8 +203,11 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     manifests = [
         folder / name
         for name in (
-            "ContestManifest.json", "CandidateManifest.json", "PrecinctPortionManifest.json",
-            "PrecinctManifest.json", "OutstackConditionManifest.json",
+            "ContestManifest.json",
+            "CandidateManifest.json",
+            "PrecinctPortionManifest.json",
+            "PrecinctManifest.json",
+            "OutstackConditionManifest.json",
         )
         if (folder / name).exists()
     ]
@@ -235,8 +253,10 @@ def _session(
         record = session.get("Modified")
         if record is None:
             return "unadjudicated_records"
-    where = f"record {number} (TabulatorId {session.get('TabulatorId')}, RecordId " \
-            f"{session.get('RecordId')})"
+    where = (
+        f"record {number} (TabulatorId {session.get('TabulatorId')}, RecordId "
+        f"{session.get('RecordId')})"
+    )
     portion = record.get("PrecinctPortionId")
     if portion is not None and int(portion) not in portions:
         raise BallotFileError(
@@ -278,8 +298,9 @@ def _session(
                     )
                 rank = int(mark["Rank"])
                 if rank < 1:
-                    raise BallotFileError(export, f"{where}: rank {rank} is not 1 or more",
-                                          line=number)
+                    raise BallotFileError(
+                        export, f"{where}: rank {rank} is not 1 or more", line=number
+                    )
                 if cid not in book.index and cid != opts.undeclared_write_in_label:
                     raise BallotFileError(
                         export,
@@ -293,25 +314,32 @@ def _session(
             for rank, members in by_rank.items():
                 codes[rank - 1] = book.group(members)
             collector.paper(
-                codes, ballot_id=ballot_id, keep_order=opts.keep_order, precinct=precinct,
+                codes,
+                ballot_id=ballot_id,
+                keep_order=opts.keep_order,
+                precinct=precinct,
                 batch=batch,
             )
             if records is not None:
-                records.append((
-                    str(session.get("TabulatorId", "")),
-                    str(session.get("BatchId", "")),
-                    str(session.get("RecordId", "")),
-                    precincts.get(int(listed), "") if listed is not None else "",
-                    portions[int(portion)][0] if portion is not None else "",
-                    str(record.get("BallotTypeId", "")),
-                ))
+                records.append(
+                    (
+                        str(session.get("TabulatorId", "")),
+                        str(session.get("BatchId", "")),
+                        str(session.get("RecordId", "")),
+                        precincts.get(int(listed), "") if listed is not None else "",
+                        portions[int(portion)][0] if portion is not None else "",
+                        str(record.get("BallotTypeId", "")),
+                    )
+                )
     return outcome
 
 
 def sniff(path: Path, head: bytes) -> bool:
     """A folder holding a Dominion candidate manifest and CVR export(s)."""
-    return path.is_dir() and (path / "CandidateManifest.json").is_file() and (
-        (path / "ContestManifest.json").is_file()
+    return (
+        path.is_dir()
+        and (path / "CandidateManifest.json").is_file()
+        and ((path / "ContestManifest.json").is_file())
     )
 
 

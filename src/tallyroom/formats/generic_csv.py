@@ -79,7 +79,9 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                 else:
                     codes_of.append(book.candidate(name, 1))
             # RCTab's generic CSV reader names absent strata so:
-            collector = PaperCollector(missing_precinct="no precinct id", missing_batch="no batch id")
+            collector = PaperCollector(
+                missing_precinct="no precinct id", missing_batch="no batch id"
+            )
             cache: dict[tuple[str, ...], list[int]] = {}
             for row in reader:
                 line = reader.line_num
@@ -100,7 +102,9 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
                     codes,
                     ballot_id=None if opts.id_column is None else row[opts.id_column],
                     keep_order=opts.keep_order,
-                    precinct=None if opts.precinct_column is None else row[opts.precinct_column].strip(),
+                    precinct=None
+                    if opts.precinct_column is None
+                    else row[opts.precinct_column].strip(),
                     batch=None if opts.batch_column is None else row[opts.batch_column].strip(),
                 )
     except UnicodeDecodeError as exc:

@@ -75,8 +75,11 @@ def _files(path: Path) -> list[Path]:
     if not path.is_dir():
         raise BallotFileError(path, "no such folder")
     files = sorted(
-        p for p in path.iterdir()
-        if p.is_file() and p.name.lower().endswith(".xml") and not p.name.lower().endswith(".sig.xml")
+        p
+        for p in path.iterdir()
+        if p.is_file()
+        and p.name.lower().endswith(".xml")
+        and not p.name.lower().endswith(".sig.xml")
     )
     if not files:
         raise BallotFileError(path, "no Hart CVR .xml files in the folder")
@@ -105,7 +108,8 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         if _local(root.tag) != "Cvr":
             raise BallotFileError(f, f"not a Hart CVR: the root element is <{_local(root.tag)}>")
         contests = [
-            c for c in _children(_child(root, "Contests"), "Contest")
+            c
+            for c in _children(_child(root, "Contests"), "Contest")
             if _text(c, "Id") == opts.contest_id
         ]
         if not contests:
@@ -126,7 +130,9 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         raise BallotFileError(path, f"no CVR holds contest {opts.contest_id!r}")
     profile = collector.profile(book, files, keep_order=opts.keep_order, title=title)
     if without:
-        profile = replace(profile, metadata={**profile.metadata, "records_without_contest": without})
+        profile = replace(
+            profile, metadata={**profile.metadata, "records_without_contest": without}
+        )
     return profile
 
 
@@ -171,7 +177,8 @@ def _candidate(f: Path, oid: str, name: str | None, book: CodeBook) -> int:
     if book.open_list:
         if name is None:
             raise BallotFileError(
-                f, f"option {oid} has no Name (a write-in?): set undeclared_write_in_label to its Id"
+                f,
+                f"option {oid} has no Name (a write-in?): set undeclared_write_in_label to its Id",
             )
         i = book.candidate(name, None)
         book.index[oid] = i

@@ -119,7 +119,9 @@ def _parse_order(
         a = int(t)
         if not 1 <= a <= n_alts:
             raise BallotFileError(
-                path, f"unknown alternative {a} (the file names alternatives 1..{n_alts})", line=number
+                path,
+                f"unknown alternative {a} (the file names alternatives 1..{n_alts})",
+                line=number,
             )
         if a in seen:
             raise BallotFileError(path, f"alternative {a} appears twice in one order", line=number)
@@ -292,7 +294,9 @@ def _order_text(profile: Profile, row: tuple[int, ...], path: Path) -> tuple[str
             members = profile.overvote_groups[group_of(c)]
             tie = True
         elif c == BLANK:
-            raise BallotFileError(path, "PrefLib cannot hold a skipped rank (a blank before a mark)")
+            raise BallotFileError(
+                path, "PrefLib cannot hold a skipped rank (a blank before a mark)"
+            )
         else:
             raise BallotFileError(
                 path, f"PrefLib cannot hold the mark {profile.describe_code(c)!r}"
@@ -317,7 +321,9 @@ def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
             path, f"unknown PrefLib data type {data_type!r}; valid: {', '.join(DATA_TYPES)}"
         )
     if profile.rejected_total:
-        raise BallotFileError(path, "PrefLib cannot hold rejected papers; drop them explicitly first")
+        raise BallotFileError(
+            path, "PrefLib cannot hold rejected papers; drop them explicitly first"
+        )
     for c in profile.candidates:
         if "\n" in c.name or "\r" in c.name:
             raise BallotFileError(path, f"candidate name {c.name!r} holds a line break")
@@ -330,7 +336,9 @@ def write(profile: Profile, path: Path, options: Mapping[str, Any]) -> None:
         if tie and data_type in ("soi", "soc"):
             raise BallotFileError(path, f"a {data_type} (strict order) file cannot hold overvotes")
         if data_type in ("soc", "toc") and ranked != n:
-            raise BallotFileError(path, f"a {data_type} (complete) file needs every candidate ranked")
+            raise BallotFileError(
+                path, f"a {data_type} (complete) file needs every candidate ranked"
+            )
         lines.append((-weight, k, f"{weight}: {text}"))
     lines.sort()
     title = options.get("title") or profile.title or ""

@@ -79,7 +79,9 @@ def _rankings(
 
 
 def _snapshot(
-    sid: str, rankings: list[tuple[str, list[int]]], alloc: list[tuple[str, Decimal]] | None,
+    sid: str,
+    rankings: list[tuple[str, list[int]]],
+    alloc: list[tuple[str, Decimal]] | None,
     round_no: int | None,
 ) -> dict[str, Any]:
     selections = []
@@ -110,18 +112,22 @@ def _snapshot(
             positions.append(pos)
             if allocable == "yes":
                 allocable = "no"
-        selections.append({
-            "ContestSelectionId": _selection_id(name),
-            "SelectionPosition": positions,
-            "@type": "CVR.CVRContestSelection",
-        })
+        selections.append(
+            {
+                "ContestSelectionId": _selection_id(name),
+                "SelectionPosition": positions,
+                "@type": "CVR.CVRContestSelection",
+            }
+        )
     return {
         "@id": f"ballot-{sid}" + (f"-round-{round_no}" if round_no else ""),
-        "CVRContest": [{
-            "ContestId": "contest-001",
-            "CVRContestSelection": selections,
-            "@type": "CVR.CVRContest",
-        }],
+        "CVRContest": [
+            {
+                "ContestId": "contest-001",
+                "CVRContestSelection": selections,
+                "@type": "CVR.CVRContest",
+            }
+        ],
         "Type": "interpreted" if round_no else "original",
         "@type": "CVR.CVRSnapshot",
     }
@@ -210,23 +216,33 @@ def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
     election = {
         "@id": "election-001",
         "Candidate": [{"@id": _candidate_id(n), "Name": n} for n in cand_names],
-        "Contest": [{
-            "@id": "contest-001",
-            "@type": "CandidateContest",
-            "ContestSelection": [
-                {"@id": _selection_id(n), "@type": "ContestSelection",
-                 "CandidateIds": [_candidate_id(n)]}
-                for n in cand_names
-            ],
-            "Name": config.contest_name,
-        }],
+        "Contest": [
+            {
+                "@id": "contest-001",
+                "@type": "CandidateContest",
+                "ContestSelection": [
+                    {
+                        "@id": _selection_id(n),
+                        "@type": "ContestSelection",
+                        "CandidateIds": [_candidate_id(n)],
+                    }
+                    for n in cand_names
+                ],
+                "Name": config.contest_name,
+            }
+        ],
         "ElectionScopeId": "gpu-election",
         "@type": "Election",
     }
-    units: list[dict[str, Any]] = [{
-        "@id": "gpu-election", "Type": "other", "OtherType": "Election Scope Jurisdiction",
-        "Name": config.jurisdiction, "@type": "GpUnit",
-    }]
+    units: list[dict[str, Any]] = [
+        {
+            "@id": "gpu-election",
+            "Type": "other",
+            "OtherType": "Election Scope Jurisdiction",
+            "Name": config.jurisdiction,
+            "@type": "GpUnit",
+        }
+    ]
     for name, gid in gpu.items():
         units.append({"@id": gid, "Type": "precinct", "Name": name, "@type": "GpUnit"})
     return {
@@ -235,10 +251,14 @@ def cdf_json(result: RCTabResult, pass_index: int | None = 0) -> dict[str, Any]:
         "GeneratedDate": f"{config.date}T00:00:00Z" if config.date else "",
         "GpUnit": units,
         "ReportGeneratingDeviceIds": ["rd-001"],
-        "ReportingDevice": [{
-            "@id": "rd-001", "@type": "CVR.ReportingDevice", "Application": "RCTab",
-            "Manufacturer": "Bright Spots",
-        }],
+        "ReportingDevice": [
+            {
+                "@id": "rd-001",
+                "@type": "CVR.ReportingDevice",
+                "Application": "RCTab",
+                "Manufacturer": "Bright Spots",
+            }
+        ],
         "Version": "1.0.0",
         "@type": "CVR.CastVoteRecordReport",
     }

@@ -37,24 +37,56 @@ PROVIDERS: dict[str, str] = {
 }
 
 _SOURCE_KEYS = {
-    "filePath", "provider", "contestId", "firstVoteColumnIndex", "firstVoteRowIndex",
-    "idColumnIndex", "precinctColumnIndex", "batchColumnIndex", "overvoteDelimiter",
-    "overvoteLabel", "skippedRankLabel", "undervoteLabel", "undeclaredWriteInLabel",
+    "filePath",
+    "provider",
+    "contestId",
+    "firstVoteColumnIndex",
+    "firstVoteRowIndex",
+    "idColumnIndex",
+    "precinctColumnIndex",
+    "batchColumnIndex",
+    "overvoteDelimiter",
+    "overvoteLabel",
+    "skippedRankLabel",
+    "undervoteLabel",
+    "undeclaredWriteInLabel",
     "treatBlankAsUndeclaredWriteIn",
 }
 _RULE_KEYS = {
-    "tiebreakMode", "overvoteRule", "winnerElectionMode", "randomSeed", "numberOfWinners",
-    "multiSeatBottomsUpPercentageThreshold", "decimalPlacesForVoteArithmetic",
-    "minimumVoteThreshold", "maxSkippedRanksAllowed", "maxRankingsAllowed",
-    "nonIntegerWinningThreshold", "doesFirstRoundDetermineThreshold", "hareQuota",
-    "batchElimination", "continueUntilTwoCandidatesRemain", "stopTabulationEarlyAfterRound",
-    "exhaustOnDuplicateCandidate", "rulesDescription", "treatBlankAsUndeclaredWriteIn",
-    "cutoffElimination", "overvoteLabel", "skippedRankLabel", "undervoteLabel",
+    "tiebreakMode",
+    "overvoteRule",
+    "winnerElectionMode",
+    "randomSeed",
+    "numberOfWinners",
+    "multiSeatBottomsUpPercentageThreshold",
+    "decimalPlacesForVoteArithmetic",
+    "minimumVoteThreshold",
+    "maxSkippedRanksAllowed",
+    "maxRankingsAllowed",
+    "nonIntegerWinningThreshold",
+    "doesFirstRoundDetermineThreshold",
+    "hareQuota",
+    "batchElimination",
+    "continueUntilTwoCandidatesRemain",
+    "stopTabulationEarlyAfterRound",
+    "exhaustOnDuplicateCandidate",
+    "rulesDescription",
+    "treatBlankAsUndeclaredWriteIn",
+    "cutoffElimination",
+    "overvoteLabel",
+    "skippedRankLabel",
+    "undervoteLabel",
     "undeclaredWriteInLabel",
 }
 _OUTPUT_KEYS = {
-    "contestName", "outputDirectory", "contestDate", "contestJurisdiction", "contestOffice",
-    "tabulateByPrecinct", "tabulateByBatch", "generateCdfJson",
+    "contestName",
+    "outputDirectory",
+    "contestDate",
+    "contestJurisdiction",
+    "contestOffice",
+    "tabulateByPrecinct",
+    "tabulateByBatch",
+    "generateCdfJson",
 }
 _CANDIDATE_KEYS = {"name", "code", "excluded", "aliases"}
 
@@ -108,8 +140,16 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
-def _int(p: _Problems, where: str, v: Any, *, low: int | None = None, high: int | None = None,
-         words: Mapping[str, int | None] | None = None, required: bool = True) -> int | None:
+def _int(
+    p: _Problems,
+    where: str,
+    v: Any,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    words: Mapping[str, int | None] | None = None,
+    required: bool = True,
+) -> int | None:
     if _blank(v):
         if required:
             p.add(f"{where} is required")
@@ -160,9 +200,7 @@ def _unknown(p: _Problems, where: str, data: Mapping[str, Any], allowed: set[str
             p.add(f"{where}.{k}: unknown option; valid options: {', '.join(sorted(allowed))}")
 
 
-def load_config(
-    path: str | Path, *, decisions: tuple[OfficerDecision, ...] = ()
-) -> ContestConfig:
+def load_config(path: str | Path, *, decisions: tuple[OfficerDecision, ...] = ()) -> ContestConfig:
     """Read and validate an RCTab contest config; raise listing every problem."""
     cfg_path = Path(path)
     try:
@@ -175,8 +213,12 @@ def load_config(
         raise BallotFileError(cfg_path, "an RCTab config is a JSON object")
     p = _Problems()
     base = cfg_path.parent
-    _unknown(p, "config", data, {"tabulatorVersion", "outputSettings", "cvrFileSources",
-                                 "candidates", "rules"})
+    _unknown(
+        p,
+        "config",
+        data,
+        {"tabulatorVersion", "outputSettings", "cvrFileSources", "candidates", "rules"},
+    )
     if _blank(data.get("tabulatorVersion")):
         p.add("tabulatorVersion is missing")
     out = data.get("outputSettings") or {}
@@ -196,8 +238,10 @@ def load_config(
     rules, seats = _rules(p, rules_raw, excluded, decisions)
     if p.items:
         raise RuleConfigError(p.items, source=str(cfg_path))
-    uwi = any(s.undeclared_write_in_label or s.options.get("treat_blank_as_undeclared_write_in")
-              for s in sources)
+    uwi = any(
+        s.undeclared_write_in_label or s.options.get("treat_blank_as_undeclared_write_in")
+        for s in sources
+    )
     assert rules is not None and seats is not None
     final_sources = []
     for s in sources:
@@ -205,8 +249,9 @@ def load_config(
         opts["candidates"] = candidates
         if aliases:
             opts["aliases"] = dict(aliases)
-        final_sources.append(CvrSource(s.path, s.raw_path, s.provider, s.format, opts,
-                                       s.undeclared_write_in_label))
+        final_sources.append(
+            CvrSource(s.path, s.raw_path, s.provider, s.format, opts, s.undeclared_write_in_label)
+        )
     return ContestConfig(
         path=cfg_path,
         contest_name=_text(out.get("contestName")),
@@ -226,9 +271,7 @@ def load_config(
     )
 
 
-def _candidates(
-    p: _Problems, raw: Any
-) -> tuple[CandidateList, tuple[str, ...], dict[str, str]]:
+def _candidates(p: _Problems, raw: Any) -> tuple[CandidateList, tuple[str, ...], dict[str, str]]:
     if not isinstance(raw, list) or not raw:
         p.add("candidates: no candidates specified")
         return CandidateList([]), (), {}
@@ -274,7 +317,11 @@ def _candidates(
 
 
 def _sources(
-    p: _Problems, raw: Any, rules_raw: Mapping[str, Any], base: Path, by_precinct: bool,
+    p: _Problems,
+    raw: Any,
+    rules_raw: Mapping[str, Any],
+    base: Path,
+    by_precinct: bool,
     by_batch: bool,
 ) -> list[CvrSource]:
     if not isinstance(raw, list) or not raw:
@@ -292,8 +339,10 @@ def _sources(
         provider = _text(s.get("provider"))
         fmt = PROVIDERS.get(provider)
         if fmt is None:
-            p.add(f"{where}.provider: unknown provider {provider!r}; valid providers: "
-                  + ", ".join(PROVIDERS))
+            p.add(
+                f"{where}.provider: unknown provider {provider!r}; valid providers: "
+                + ", ".join(PROVIDERS)
+            )
         if not raw_path:
             p.add(f"{where}.filePath is required")
             continue
@@ -308,26 +357,31 @@ def _sources(
             return None if _blank(v) else str(v)
 
         opts: dict[str, Any] = {}
-        for key, opt in (("overvoteLabel", "overvote_label"),
-                         ("overvoteDelimiter", "overvote_delimiter"),
-                         ("skippedRankLabel", "skipped_rank_label"),
-                         ("undervoteLabel", "skipped_rank_label"),
-                         ("undeclaredWriteInLabel", "undeclared_write_in_label"),
-                         ("contestId", "contest_id")):
+        for key, opt in (
+            ("overvoteLabel", "overvote_label"),
+            ("overvoteDelimiter", "overvote_delimiter"),
+            ("skippedRankLabel", "skipped_rank_label"),
+            ("undervoteLabel", "skipped_rank_label"),
+            ("undeclaredWriteInLabel", "undeclared_write_in_label"),
+            ("contestId", "contest_id"),
+        ):
             v = label(key)
             if v is not None:
                 opts[opt] = v
-        for key, opt in (("firstVoteColumnIndex", "first_vote_column_index"),
-                         ("firstVoteRowIndex", "first_vote_row_index"),
-                         ("idColumnIndex", "id_column_index"),
-                         ("precinctColumnIndex", "precinct_column_index"),
-                         ("batchColumnIndex", "batch_column_index")):
+        for key, opt in (
+            ("firstVoteColumnIndex", "first_vote_column_index"),
+            ("firstVoteRowIndex", "first_vote_row_index"),
+            ("idColumnIndex", "id_column_index"),
+            ("precinctColumnIndex", "precinct_column_index"),
+            ("batchColumnIndex", "batch_column_index"),
+        ):
             if not _blank(s.get(key)):
                 n = _int(p, f"{where}.{key}", s.get(key), low=1, high=1000)
                 if n is not None:
                     opts[opt] = n
-        blank_uwi = _bool(p, f"{where}.treatBlankAsUndeclaredWriteIn",
-                          s.get("treatBlankAsUndeclaredWriteIn"))
+        blank_uwi = _bool(
+            p, f"{where}.treatBlankAsUndeclaredWriteIn", s.get("treatBlankAsUndeclaredWriteIn")
+        )
         if blank_uwi:
             opts["treat_blank_as_undeclared_write_in"] = True
         if "overvote_label" in opts and "overvote_delimiter" in opts:
@@ -339,33 +393,81 @@ def _sources(
             p.add(f"{where}.firstVoteColumnIndex is required for provider {provider!r}")
         if provider == "ess" and "first_vote_row_index" not in opts:
             p.add(f"{where}.firstVoteRowIndex is required for provider 'ess'")
-        if by_precinct and provider in ("ess", "genericCsv") and "precinct_column_index" not in opts:
-            p.add(f"{where}: tabulateByPrecinct needs precinctColumnIndex for provider {provider!r}")
+        if (
+            by_precinct
+            and provider in ("ess", "genericCsv")
+            and "precinct_column_index" not in opts
+        ):
+            p.add(
+                f"{where}: tabulateByPrecinct needs precinctColumnIndex for provider {provider!r}"
+            )
         if by_batch and provider in ("ess", "genericCsv") and "batch_column_index" not in opts:
             p.add(f"{where}: tabulateByBatch needs batchColumnIndex for provider {provider!r}")
-        out.append(CvrSource(base / raw_path, raw_path, provider, fmt or "", opts,
-                             opts.get("undeclared_write_in_label")))
+        out.append(
+            CvrSource(
+                base / raw_path,
+                raw_path,
+                provider,
+                fmt or "",
+                opts,
+                opts.get("undeclared_write_in_label"),
+            )
+        )
     return out
 
 
 def _rules(
-    p: _Problems, r: Mapping[str, Any], excluded: tuple[str, ...],
+    p: _Problems,
+    r: Mapping[str, Any],
+    excluded: tuple[str, ...],
     decisions: tuple[OfficerDecision, ...],
 ) -> tuple[IRVRules | None, int | None]:
-    tiebreak = _enum(p, "rules.tiebreakMode", r.get("tiebreakMode"), TiebreakMode,
-                     exclude=(TiebreakMode.TIE_RULES,))
+    tiebreak = _enum(
+        p,
+        "rules.tiebreakMode",
+        r.get("tiebreakMode"),
+        TiebreakMode,
+        exclude=(TiebreakMode.TIE_RULES,),
+    )
     overvote = _enum(p, "rules.overvoteRule", r.get("overvoteRule"), OvervoteRule)
-    mode = _enum(p, "rules.winnerElectionMode", r.get("winnerElectionMode",
-                                                       "singleWinnerMajority"), WinnerMode)
+    mode = _enum(
+        p,
+        "rules.winnerElectionMode",
+        r.get("winnerElectionMode", "singleWinnerMajority"),
+        WinnerMode,
+    )
     seats = _int(p, "rules.numberOfWinners", r.get("numberOfWinners"), low=0, high=10000)
-    places = _int(p, "rules.decimalPlacesForVoteArithmetic",
-                  r.get("decimalPlacesForVoteArithmetic"), low=1, high=20)
-    max_rank = _int(p, "rules.maxRankingsAllowed", r.get("maxRankingsAllowed"), low=1,
-                    high=100000, words={"max": None})
-    max_skip = _int(p, "rules.maxSkippedRanksAllowed", r.get("maxSkippedRanksAllowed"), low=0,
-                    high=100000, words={"unlimited": None})
-    stop = _int(p, "rules.stopTabulationEarlyAfterRound", r.get("stopTabulationEarlyAfterRound"),
-                low=1, high=100000, required=False)
+    places = _int(
+        p,
+        "rules.decimalPlacesForVoteArithmetic",
+        r.get("decimalPlacesForVoteArithmetic"),
+        low=1,
+        high=20,
+    )
+    max_rank = _int(
+        p,
+        "rules.maxRankingsAllowed",
+        r.get("maxRankingsAllowed"),
+        low=1,
+        high=100000,
+        words={"max": None},
+    )
+    max_skip = _int(
+        p,
+        "rules.maxSkippedRanksAllowed",
+        r.get("maxSkippedRanksAllowed"),
+        low=0,
+        high=100000,
+        words={"unlimited": None},
+    )
+    stop = _int(
+        p,
+        "rules.stopTabulationEarlyAfterRound",
+        r.get("stopTabulationEarlyAfterRound"),
+        low=1,
+        high=100000,
+        required=False,
+    )
     seed: int | None = None
     if tiebreak is not None and tiebreak.needs_seed:
         seed = _int(p, "rules.randomSeed", r.get("randomSeed"), low=-(2**63), high=2**63 - 1)
@@ -378,8 +480,10 @@ def _rules(
             if minimum < 0:
                 raise RuleConfigError("negative")
         except RuleConfigError:
-            p.add(f"rules.minimumVoteThreshold: expected a number of 0 or more, "
-                  f"got {r.get('minimumVoteThreshold')!r}")
+            p.add(
+                f"rules.minimumVoteThreshold: expected a number of 0 or more, "
+                f"got {r.get('minimumVoteThreshold')!r}"
+            )
     pct: Fraction | None = None
     if not _blank(r.get("multiSeatBottomsUpPercentageThreshold")):
         try:
@@ -387,34 +491,56 @@ def _rules(
             if not 0 < pct <= 100:
                 raise RuleConfigError("range")
         except RuleConfigError:
-            p.add("rules.multiSeatBottomsUpPercentageThreshold: expected a percentage in (0, 100], "
-                  f"got {r.get('multiSeatBottomsUpPercentageThreshold')!r}")
+            p.add(
+                "rules.multiSeatBottomsUpPercentageThreshold: expected a percentage in (0, 100], "
+                f"got {r.get('multiSeatBottomsUpPercentageThreshold')!r}"
+            )
             pct = None
-    flags = {k: _bool(p, f"rules.{k}", r.get(k)) for k in (
-        "nonIntegerWinningThreshold", "doesFirstRoundDetermineThreshold", "hareQuota",
-        "batchElimination", "continueUntilTwoCandidatesRemain", "exhaustOnDuplicateCandidate",
-        "cutoffElimination")}
+    flags = {
+        k: _bool(p, f"rules.{k}", r.get(k))
+        for k in (
+            "nonIntegerWinningThreshold",
+            "doesFirstRoundDetermineThreshold",
+            "hareQuota",
+            "batchElimination",
+            "continueUntilTwoCandidatesRemain",
+            "exhaustOnDuplicateCandidate",
+            "cutoffElimination",
+        )
+    }
     if mode is not None and seats is not None:
-        multi = mode in (WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
-                         WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND, WinnerMode.BOTTOMS_UP,
-                         WinnerMode.MULTI_PASS_IRV)
+        multi = mode in (
+            WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
+            WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND,
+            WinnerMode.BOTTOMS_UP,
+            WinnerMode.MULTI_PASS_IRV,
+        )
         if seats == 0 and mode is not WinnerMode.BOTTOMS_UP_PERCENTAGE:
-            p.add("rules.numberOfWinners is 0: winnerElectionMode must be "
-                  "'bottomsUpUsingPercentageThreshold'")
+            p.add(
+                "rules.numberOfWinners is 0: winnerElectionMode must be "
+                "'bottomsUpUsingPercentageThreshold'"
+            )
         if seats == 1 and multi:
             p.add(f"rules.winnerElectionMode {mode.value!r} needs numberOfWinners above 1")
         if seats > 1 and mode is WinnerMode.SINGLE_WINNER_MAJORITY:
             p.add("rules.winnerElectionMode 'singleWinnerMajority' needs numberOfWinners = 1")
-        if (seats > 1 and flags["continueUntilTwoCandidatesRemain"]
-                and mode is not WinnerMode.MULTI_PASS_IRV):
+        if (
+            seats > 1
+            and flags["continueUntilTwoCandidatesRemain"]
+            and mode is not WinnerMode.MULTI_PASS_IRV
+        ):
             p.add("rules.continueUntilTwoCandidatesRemain applies only to single-winner contests")
         if mode is WinnerMode.BOTTOMS_UP_PERCENTAGE and pct is None:
-            p.add("rules.multiSeatBottomsUpPercentageThreshold is required for "
-                  "'bottomsUpUsingPercentageThreshold'")
+            p.add(
+                "rules.multiSeatBottomsUpPercentageThreshold is required for "
+                "'bottomsUpUsingPercentageThreshold'"
+            )
         if mode is WinnerMode.BOTTOMS_UP_PERCENTAGE and flags["batchElimination"]:
             p.add("rules.batchElimination cannot be used with 'bottomsUpUsingPercentageThreshold'")
-        surplus = mode in (WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
-                           WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND)
+        surplus = mode in (
+            WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
+            WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND,
+        )
         if not surplus and flags["nonIntegerWinningThreshold"]:
             p.add(f"rules.nonIntegerWinningThreshold cannot be used with {mode.value!r}")
         if not surplus and flags["hareQuota"]:
@@ -423,11 +549,22 @@ def _rules(
         p.add("rules.nonIntegerWinningThreshold and rules.hareQuota cannot both be true")
     if flags["cutoffElimination"] and mode is not WinnerMode.BOTTOMS_UP_PERCENTAGE:
         p.add("rules.cutoffElimination applies only to 'bottomsUpUsingPercentageThreshold'")
-    if p.items or tiebreak is None or overvote is None or mode is None or seats is None \
-            or places is None:
+    if (
+        p.items
+        or tiebreak is None
+        or overvote is None
+        or mode is None
+        or seats is None
+        or places is None
+    ):
         return None, None
-    threshold = (Threshold.HARE if flags["hareQuota"] else Threshold.DROOP_NON_INTEGER
-                 if flags["nonIntegerWinningThreshold"] else Threshold.DROOP)
+    threshold = (
+        Threshold.HARE
+        if flags["hareQuota"]
+        else Threshold.DROOP_NON_INTEGER
+        if flags["nonIntegerWinningThreshold"]
+        else Threshold.DROOP
+    )
     try:
         rules = IRVRules(
             winner_mode=mode,

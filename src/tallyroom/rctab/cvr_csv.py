@@ -39,8 +39,15 @@ from .run import UNDECLARED_WRITE_INS, RCTabResult
 __all__ = ["HEADER", "rctab_cvr_csv"]
 
 HEADER = (
-    "Source Filepath", "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id", "Batch Id",
-    "Vendor Id", "Precinct", "Precinct Portion",
+    "Source Filepath",
+    "CVR Provider",
+    "Contest Id",
+    "RCTab CVR Id",
+    "Tabulator Id",
+    "Batch Id",
+    "Vendor Id",
+    "Precinct",
+    "Precinct Portion",
 )
 _OVERVOTE = "overvote"
 _UNDERVOTE = "undervote"
@@ -117,8 +124,18 @@ def rctab_cvr_csv(result: RCTabResult) -> str:
         else:
             rctab_id = vendor_id = raw_id
         uwi = str(source.options.get("undeclared_write_in_label", "") or "")
-        lines.append(_row(
-            source.raw_path, source.provider, contest, rctab_id, tabulator, batch, vendor_id,
-            precinct, portion, *_rank_cells(result, row, uwi, depth),
-        ))
+        lines.append(
+            _row(
+                source.raw_path,
+                source.provider,
+                contest,
+                rctab_id,
+                tabulator,
+                batch,
+                vendor_id,
+                precinct,
+                portion,
+                *_rank_cells(result, row, uwi, depth),
+            )
+        )
     return "\n".join(lines) + "\n"

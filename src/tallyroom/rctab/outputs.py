@@ -68,7 +68,9 @@ def _names(tab: Tabulation, values: Mapping[Any, Decimal]) -> dict[str, Decimal]
     return {tab.names[c]: v for c, v in values.items()}
 
 
-def _transfers(tab: Tabulation, flows: Mapping[int, Mapping[int | str, Decimal]]) -> dict[str, dict[str, Decimal]]:
+def _transfers(
+    tab: Tabulation, flows: Mapping[int, Mapping[int | str, Decimal]]
+) -> dict[str, dict[str, Decimal]]:
     return {
         tab.names[src]: {(tab.names[d] if isinstance(d, int) else d): v for d, v in dests.items()}
         for src, dests in flows.items()
@@ -79,9 +81,16 @@ def views(config: ContestConfig, tab: Tabulation, profile_meta: Mapping[str, Any
     """The whole-contest view and one view per precinct/batch slice."""
     whole = View(
         rounds=tuple(
-            _Round(r.number, _names(tab, r.tally), r.threshold, dict(r.inactive),
-                   _transfers(tab, r.transfers), r.residual_total, r.locked_scaled,
-                   frozenset(n for tie in r.ties for n in tie.chosen))
+            _Round(
+                r.number,
+                _names(tab, r.tally),
+                r.threshold,
+                dict(r.inactive),
+                _transfers(tab, r.transfers),
+                r.residual_total,
+                r.locked_scaled,
+                frozenset(n for tie in r.ties for n in tie.chosen),
+            )
             for r in tab.rounds
         ),
         total=tab.total,
@@ -91,14 +100,22 @@ def views(config: ContestConfig, tab: Tabulation, profile_meta: Mapping[str, Any
         labels = profile_meta.get(f"{kind}_names", ())
         for s, srounds in sorted(by_slice.items(), key=lambda kv: java_string_key(labels[kv[0]])):
             rounds = tuple(
-                _Round(r.number, _names(tab, sr.tally), r.threshold, dict(sr.inactive),
-                       _transfers(tab, sr.transfers), Decimal(0), r.locked_scaled,
-                       frozenset(n for tie in r.ties for n in tie.chosen))
+                _Round(
+                    r.number,
+                    _names(tab, sr.tally),
+                    r.threshold,
+                    dict(sr.inactive),
+                    _transfers(tab, sr.transfers),
+                    Decimal(0),
+                    r.locked_scaled,
+                    frozenset(n for tie in r.ties for n in tie.chosen),
+                )
                 for r, sr in zip(tab.rounds, srounds, strict=True)
             )
             first = rounds[0]
             total = sum(first.tally.values(), Decimal(0)) + sum(
-                (v for k, v in first.inactive.items() if k != FINAL_SURPLUS), Decimal(0))
+                (v for k, v in first.inactive.items() if k != FINAL_SURPLUS), Decimal(0)
+            )
             out.append(View(rounds=rounds, total=total, slice_kind=kind, slice_id=labels[s]))
     return out
 
@@ -108,8 +125,10 @@ def _by_name(names: Sequence[str]) -> list[str]:
 
 
 def _actions(tab: Tabulation, rec: EngineRound) -> tuple[list[str], list[str]]:
-    return (_by_name([tab.names[c] for c in rec.elected]),
-            _by_name([tab.names[c] for c in rec.eliminated]))
+    return (
+        _by_name([tab.names[c] for c in rec.elected]),
+        _by_name([tab.names[c] for c in rec.eliminated]),
+    )
 
 
 def _inactive_json(config: ContestConfig, r: _Round, last: bool) -> dict[str, Decimal]:
@@ -138,13 +157,15 @@ def json_report(config: ContestConfig, tab: Tabulation, view: View, seats: int) 
         for kind, names in (("elected", elected), ("eliminated", eliminated)):
             for name in names:
                 actions.append({kind: name, "transfers": dict(r.transfers.get(name, {}))})
-        results.append({
-            "inactiveBallots": _inactive_json(config, r, r.number == n),
-            "round": r.number,
-            "tally": dict(r.tally),
-            "tallyResults": actions,
-            "threshold": r.threshold,
-        })
+        results.append(
+            {
+                "inactiveBallots": _inactive_json(config, r, r.number == n),
+                "round": r.number,
+                "tally": dict(r.tally),
+                "tallyResults": actions,
+                "threshold": r.threshold,
+            }
+        )
     first = view.rounds[0]
     summary = {
         "finalThreshold": view.rounds[-1].threshold,
@@ -263,7 +284,8 @@ def csv_report(
             cells += ["; ".join(names), "", ""]
         add(_row(*cells))
     actives = [
-        sum(r.tally.values(), Decimal(0)) + r.inactive.get(FINAL_SURPLUS, Decimal(0))
+        sum(r.tally.values(), Decimal(0))
+        + r.inactive.get(FINAL_SURPLUS, Decimal(0))
         + (Decimal(0).scaleb(-config.rules.decimal_places) if r.locked_scaled else Decimal(0))
         for r in view.rounds
     ]
@@ -301,15 +323,22 @@ def csv_report(
             add(_row(*cells))
 
     def inactive_sum(r: _Round) -> Decimal:
-        return sum((r.inactive.get(x, Decimal(0)) for x in (NO_RANKINGS, *[s for _, _, s in
-                                                                           _STATUS_ROWS])),
-                   Decimal(0))
+        return sum(
+            (
+                r.inactive.get(x, Decimal(0))
+                for x in (NO_RANKINGS, *[s for _, _, s in _STATUS_ROWS])
+            ),
+            Decimal(0),
+        )
 
     cells = ["Inactive Ballots Total"]
     undervotes = first.inactive.get(NO_RANKINGS, Decimal(0))
     for i, r in enumerate(view.rounds):
-        cells += [inactive_sum(r) - undervotes, "",
-                  0 if i + 1 == n else inactive_sum(view.rounds[i + 1]) - inactive_sum(r)]
+        cells += [
+            inactive_sum(r) - undervotes,
+            "",
+            0 if i + 1 == n else inactive_sum(view.rounds[i + 1]) - inactive_sum(r),
+        ]
     add(_row(*cells))
     if not view.slice_kind and view.rounds[-1].residual > 0:
         cells = ["Residual surplus"]
@@ -328,8 +357,12 @@ def csv_report(
     tie_note = bool(view.slice_kind) and any(r.ties for r in view.rounds)
     if view.slice_kind:
         add("")
-        add(_row(f"\u2020Elect/Eliminate decisions are from the full contest. All other results "
-                 f"on this report are at the {view.slice_kind} level."))
+        add(
+            _row(
+                f"\u2020Elect/Eliminate decisions are from the full contest. All other results "
+                f"on this report are at the {view.slice_kind} level."
+            )
+        )
     if tie_note:
         add("")
         add(_row("*Tie resolved in accordance with election law"))

@@ -20,7 +20,11 @@ from ..registry import formats
 from .config import ContestConfig
 
 __all__ = [
-    "RCTabResult", "UNDECLARED_WRITE_INS", "convert_contest", "read_contest", "read_sources",
+    "RCTabResult",
+    "UNDECLARED_WRITE_INS",
+    "convert_contest",
+    "read_contest",
+    "read_sources",
     "run_contest",
 ]
 
@@ -44,8 +48,10 @@ class RCTabResult:
 def _candidates(config: ContestConfig) -> CandidateList:
     cands = list(config.candidates)
     if config.uwi_enabled:
-        label = next((s.undeclared_write_in_label for s in config.sources
-                      if s.undeclared_write_in_label), None)
+        label = next(
+            (s.undeclared_write_in_label for s in config.sources if s.undeclared_write_in_label),
+            None,
+        )
         cands.append(Candidate(UNDECLARED_WRITE_INS, code=label, write_in=True))
     return CandidateList(cands)
 
@@ -67,8 +73,9 @@ def _read_one(config: ContestConfig, index: int, keep_order: bool) -> Profile:
         )
     allowed = set(spec.options)
     options: dict[str, Any] = {k: v for k, v in source.options.items() if k in allowed}
-    dropped = sorted(k for k in source.options if k not in allowed and k not in
-                     ("candidates", "aliases"))
+    dropped = sorted(
+        k for k in source.options if k not in allowed and k not in ("candidates", "aliases")
+    )
     if dropped:
         raise RuleConfigError(
             f"cvrFileSources[{index}]: provider {source.provider!r} does not take "
@@ -102,8 +109,9 @@ def _merge(profiles: Sequence[Profile], cands: CandidateList) -> tuple[Profile, 
         block = np.full((q.n_distinct, depth), BLANK, dtype=np.int32)
         block[:, : q.depth] = q.ballots
         if q.overvote_groups:
-            remap = np.array([groups.setdefault(g, len(groups)) for g in q.overvote_groups],
-                             dtype=np.int32)
+            remap = np.array(
+                [groups.setdefault(g, len(groups)) for g in q.overvote_groups], dtype=np.int32
+            )
             is_group = block <= overvote_code(0)
             block[is_group] = overvote_code(0) - remap[overvote_code(0) - block[is_group]]
         blocks.append(block)
@@ -112,10 +120,14 @@ def _merge(profiles: Sequence[Profile], cands: CandidateList) -> tuple[Profile, 
             local = q.metadata.get(kind)
             local_names = q.metadata.get(f"{kind}_names", ())
             table = names[kind]
-            mapping = np.array([table.setdefault(n, len(table)) for n in local_names] + [-1],
-                               dtype=np.int64)
-            arr = (np.full(q.n_distinct, -1, dtype=np.int64) if local is None
-                   else mapping[np.asarray(local, dtype=np.int64)])
+            mapping = np.array(
+                [table.setdefault(n, len(table)) for n in local_names] + [-1], dtype=np.int64
+            )
+            arr = (
+                np.full(q.n_distinct, -1, dtype=np.int64)
+                if local is None
+                else mapping[np.asarray(local, dtype=np.int64)]
+            )
             strata[kind].append(arr)
         if have_order:
             assert q.paper_order is not None
@@ -149,7 +161,9 @@ def read_sources(config: ContestConfig, *, keep_order: bool = False) -> list[Pro
     return [_read_one(config, i, keep_order) for i in range(len(config.sources))]
 
 
-def read_contest(config: ContestConfig, *, keep_order: bool = False) -> tuple[Profile, tuple[int, ...]]:
+def read_contest(
+    config: ContestConfig, *, keep_order: bool = False
+) -> tuple[Profile, tuple[int, ...]]:
     """Read every CVR source of the contest into one profile."""
     return _merge(read_sources(config, keep_order=keep_order), _candidates(config))
 
@@ -158,9 +172,14 @@ def convert_contest(config: ContestConfig) -> RCTabResult:
     """Read the contest's CVRs in file order without tabulating (RCTab's conversion mode)."""
     sources = read_sources(config, keep_order=True)
     profile, paper_sources = _merge(sources, _candidates(config))
-    return RCTabResult(config=config, profile=replace(profile, title=config.contest_name or None),
-                       passes=(), counts=(), paper_sources=paper_sources,
-                       source_metadata=tuple(p.metadata for p in sources))
+    return RCTabResult(
+        config=config,
+        profile=replace(profile, title=config.contest_name or None),
+        passes=(),
+        counts=(),
+        paper_sources=paper_sources,
+        source_metadata=tuple(p.metadata for p in sources),
+    )
 
 
 def run_contest(config: ContestConfig, *, keep_order: bool = False) -> RCTabResult:
@@ -173,26 +192,42 @@ def run_contest(config: ContestConfig, *, keep_order: bool = False) -> RCTabResu
     source_profiles = read_sources(config, keep_order=keep)
     profile, sources = _merge(source_profiles, _candidates(config))
     profile = replace(profile, title=config.contest_name or None)
-    slices = tuple(k for k, on in (("precinct", config.tabulate_by_precinct),
-                                   ("batch", config.tabulate_by_batch)) if on)
+    slices = tuple(
+        k
+        for k, on in (
+            ("precinct", config.tabulate_by_precinct),
+            ("batch", config.tabulate_by_batch),
+        )
+        if on
+    )
     for kind in slices:
         if kind not in profile.metadata:
             raise RuleConfigError(
-                f"\"Tabulate by {kind}\" is enabled, but the CVRs don't list {kind}s",
+                f'"Tabulate by {kind}" is enabled, but the CVRs don\'t list {kind}s',
                 source=str(config.path),
             )
     permutation = [c.name for c in config.candidates]
     rules = config.rules
-    options: dict[str, Any] = {"slices": slices, "snapshots": config.generate_cdf_json,
-                               "permutation": permutation}
+    options: dict[str, Any] = {
+        "slices": slices,
+        "snapshots": config.generate_cdf_json,
+        "permutation": permutation,
+    }
     if rules.winner_mode is WinnerMode.MULTI_PASS_IRV:
         passes = tuple(count_passes(profile, rules, config.seats, **options))
-        counts = tuple(to_count(profile, replace(rules, winner_mode=WinnerMode.SINGLE_WINNER_MAJORITY),
-                                1, t) for t in passes)
+        counts = tuple(
+            to_count(profile, replace(rules, winner_mode=WinnerMode.SINGLE_WINNER_MAJORITY), 1, t)
+            for t in passes
+        )
     else:
         tab = tabulate(profile, rules, config.seats, **options)
         passes = (tab,)
         counts = (to_count(profile, rules, config.seats, tab),)
-    return RCTabResult(config=config, profile=profile, passes=passes, counts=counts,
-                       paper_sources=sources,
-                       source_metadata=tuple(p.metadata for p in source_profiles))
+    return RCTabResult(
+        config=config,
+        profile=profile,
+        passes=passes,
+        counts=counts,
+        paper_sources=sources,
+        source_metadata=tuple(p.metadata for p in source_profiles),
+    )

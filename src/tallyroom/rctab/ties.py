@@ -121,7 +121,9 @@ class RCTabTieBreaker:
             )
         else:  # pragma: no cover - TIE_RULES is handled by the engine
             raise RuleConfigError(f"tiebreak mode {mode.value!r} is not an RCTab mode")
-        record = TieDecision(kind=kind, tied=tuple(names), chosen=(chosen,), rule=rule, detail=detail)
+        record = TieDecision(
+            kind=kind, tied=tuple(names), chosen=(chosen,), rule=rule, detail=detail
+        )
         return chosen, record
 
     def _random_pick(self, names: Sequence[str]) -> tuple[str, str, str]:
@@ -130,9 +132,13 @@ class RCTabTieBreaker:
         # Java computes (int) Math.floor(nextDouble() * (double) n) in IEEE doubles; Python
         # floats are the same IEEE doubles, so this reproduces the draw bit for bit.
         index = math.floor((k / scale) * float(len(names)))
-        return names[index], "lot", (
-            f"java.util.Random draw {k}/2^53 over {len(names)} candidates sorted by name "
-            f"({', '.join(names)}): index {index}"
+        return (
+            names[index],
+            "lot",
+            (
+                f"java.util.Random draw {k}/2^53 over {len(names)} candidates sorted by name "
+                f"({', '.join(names)}): index {index}"
+            ),
         )
 
     def _ask(
@@ -167,9 +173,13 @@ class RCTabTieBreaker:
             best = max(values.values()) if selecting_winner else min(values.values())
             contention = [n for n in contention if values[n] == best]
             if len(contention) == 1:
-                return contention[0], "previous round", (
-                    f"{contention[0]} had the {'most' if selecting_winner else 'fewest'} votes "
-                    f"({best}) in round {back}"
+                return (
+                    contention[0],
+                    "previous round",
+                    (
+                        f"{contention[0]} had the {'most' if selecting_winner else 'fewest'} votes "
+                        f"({best}) in round {back}"
+                    ),
                 )
         prefix = f"tied in every previous round among {', '.join(contention)}; "
         if self.mode is TiebreakMode.PREVIOUS_ROUND_COUNTS_THEN_ASK:

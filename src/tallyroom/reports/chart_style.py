@@ -8,15 +8,42 @@ from typing import Any
 from ..count import EXHAUSTED, FRACTIONS, Count
 from ..numbers import format_fixed
 
-__all__ = ["DARK", "GREY", "PALETTE", "STATUS_COLOURS", "Spec", "colours", "schema", "short", "title_of"]
+__all__ = [
+    "DARK",
+    "GREY",
+    "PALETTE",
+    "STATUS_COLOURS",
+    "Spec",
+    "colours",
+    "schema",
+    "short",
+    "title_of",
+]
 
 Spec = dict[str, Any]
 
 #: A qualitative palette (Tableau 20, reordered so neighbours differ); cycled.
 PALETTE: tuple[str, ...] = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-    "#ff9da7", "#9c755f", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d",
-    "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e", "#b6992d",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#ff9d9a",
+    "#86bcb6",
+    "#8cd17d",
+    "#f1ce63",
+    "#d4a6c8",
+    "#fabfd2",
+    "#d7b5a6",
+    "#79706e",
+    "#b6992d",
 )
 GREY = "#bab0ac"
 DARK = "#555555"
@@ -44,5 +71,3 @@ def colours(count: Count) -> tuple[list[str], list[str]]:
 
 def title_of(count: Count) -> str:
     return count.title or "Result"
-
-

@@ -118,7 +118,14 @@ def round_bars(count: Count, round_no: int, *, width: int = 560) -> Spec:
     if r.threshold is not None:
         layers.append(
             {
-                "data": {"values": [{"threshold": float(r.threshold), "label": f"threshold {short(r.threshold)}"}]},
+                "data": {
+                    "values": [
+                        {
+                            "threshold": float(r.threshold),
+                            "label": f"threshold {short(r.threshold)}",
+                        }
+                    ]
+                },
                 "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#333"},
                 "encoding": {
                     "x": {"field": "threshold", "type": "quantitative"},
@@ -224,7 +231,10 @@ def _heatmap(
                 "mark": {"type": "text", "fontSize": 8},
                 "encoding": {
                     "text": {"field": "label"},
-                    "color": {"condition": {"test": "datum.share > 0.35", "value": "white"}, "value": "black"},
+                    "color": {
+                        "condition": {"test": "datum.share > 0.35", "value": "white"},
+                        "value": "black",
+                    },
                 },
             },
         ],
@@ -286,7 +296,9 @@ def chart_spec(count: Count, options: Mapping[str, Any]) -> Spec:
     """The spec named by ``options["chart"]`` (default ``rounds``)."""
     unknown = sorted(set(options) - {"chart", "scale"})
     if unknown:
-        raise ReportError(f"unknown chart option(s) {', '.join(unknown)}; valid options: chart, scale")
+        raise ReportError(
+            f"unknown chart option(s) {', '.join(unknown)}; valid options: chart, scale"
+        )
     name = str(options.get("chart") or "rounds")
     if name not in CHARTS:
         raise ReportError(f"unknown chart {name!r}; valid charts: {', '.join(CHARTS)}")

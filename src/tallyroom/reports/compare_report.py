@@ -145,9 +145,7 @@ def _margins_html(c: Comparison) -> str:
             continue
         m = r.margins
         ub = "not given" if m.upper_bound is None else f"{m.upper_bound} paper(s)"
-        items = "".join(
-            f"<li>round {d.round}: {html.escape(d.text)}</li>" for d in m.decisions
-        )
+        items = "".join(f"<li>round {d.round}: {html.escape(d.text)}</li>" for d in m.decisions)
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in m.notes)
         parts.append(
             f"<h3>{html.escape(r.title)} ({html.escape(r.method)})</h3>"
@@ -174,7 +172,7 @@ def to_html(comparison: Comparison) -> str:
     cond = "".join(f"<li>{html.escape(x)}</li>" for x in _condorcet_lines(c))
     legend = "; ".join(f"<b>{s.value}</b>" for s in Support)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>Seats: {c.seats}</p><ul>{notes}</ul>"
         f"<h2>Who wins under each method</h2><p>Data support: {legend}.</p>"
@@ -196,7 +194,7 @@ def pairwise_html(count: Count, options: Mapping[str, Any] | None = None) -> str
         # Every renderer renders every count (the web app offers them all): say plainly
         # that this count has no matrix rather than fail.
         return (
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{title}</title><style>{_CSS}</style></head><body><h1>{title}</h1>"
             f"<p>No pairwise matrix: a {html.escape(count.method)} count does not compare the "
             "candidates pair by pair. Count with schulze, ranked-pairs, copeland or minimax, "
@@ -209,7 +207,7 @@ def pairwise_html(count: Count, options: Mapping[str, Any] | None = None) -> str
     cond = count.extras.get("condorcet", {})
     r1 = count.rounds[0]
     first = "".join(
-        f"<tr><td>{html.escape(c)}</td><td class=\"n\">{format_exact(v)}</td></tr>"
+        f'<tr><td>{html.escape(c)}</td><td class="n">{format_exact(v)}</td></tr>'
         for c, v in r1.tally.items()
     )
     log = html.escape("\n".join(r1.notes))
@@ -231,7 +229,7 @@ def pairwise_html(count: Count, options: Mapping[str, Any] | None = None) -> str
         )
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>Method: {html.escape(count.method)}; {m.papers} papers, "
         f"{m.no_preference} ranking no candidate above another.</p>"

@@ -28,7 +28,14 @@ from ..errors import ReportError
 from ..numbers import format_exact
 from ..registry import ReportSpec
 
-__all__ = ["TABLES", "crosstab_csv", "register_report_renderers", "render", "rounds_csv", "transfers_csv"]
+__all__ = [
+    "TABLES",
+    "crosstab_csv",
+    "register_report_renderers",
+    "render",
+    "rounds_csv",
+    "transfers_csv",
+]
 
 
 def _write(rows: Sequence[Sequence[str]]) -> str:
@@ -52,7 +59,9 @@ def rounds_csv(count: Count) -> str:
     for r in count.rounds:
         reasons += [k for k in r.exhausted if k not in reasons]
     for k in reasons:
-        rows.append([f"exhausted: {k}", "", *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds)])
+        rows.append(
+            [f"exhausted: {k}", "", *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds)]
+        )
     rows.append(["loss to fractions", "", *(_q(r.loss_to_fractions) for r in count.rounds)])
     if any(r.threshold is not None for r in count.rounds):
         rows.append(["threshold", "", *(_q(r.threshold) for r in count.rounds)])

@@ -86,7 +86,10 @@ def _table(
     """A table; cells are already-escaped HTML; the first cell of each row is its header."""
     head = "".join(f'<th scope="col">{h}</th>' for h in header)
     body = "".join(
-        "<tr>" + f'<th scope="row">{r[0]}</th>' + "".join(f'<td class="num">{c}</td>' for c in r[1:]) + "</tr>"
+        "<tr>"
+        + f'<th scope="row">{r[0]}</th>'
+        + "".join(f'<td class="num">{c}</td>' for c in r[1:])
+        + "</tr>"
         for r in rows
     )
     cap = f"<caption>{caption}</caption>" if caption else ""
@@ -129,7 +132,9 @@ def _summary(count: Count, opts: Mapping[str, Any]) -> str:
         ("Candidates", str(len(count.candidates))),
     ]
     if count.final_round.exhausted_total:
-        facts.append(("Exhausted (final round)", e(charts.short(count.final_round.exhausted_total))))
+        facts.append(
+            ("Exhausted (final round)", e(charts.short(count.final_round.exhausted_total)))
+        )
     grid = "".join(f"<div>{k}<b>{v}</b></div>" for k, v in facts)
     return (
         f"<header><h1>{e(title)}</h1>"
@@ -155,7 +160,13 @@ def _rounds_table(count: Count) -> str:
     for r in count.rounds:
         reasons += [k for k in r.exhausted if k not in reasons]
     for k in reasons:
-        rows.append([f"Exhausted: {e(k)}", *blank, *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds)])
+        rows.append(
+            [
+                f"Exhausted: {e(k)}",
+                *blank,
+                *(_q(r.exhausted.get(k, Fraction(0))) for r in count.rounds),
+            ]
+        )
     if any(r.loss_to_fractions for r in count.rounds):
         rows.append(["Loss to fractions", *blank, *(_q(r.loss_to_fractions) for r in count.rounds)])
     if any(r.threshold is not None for r in count.rounds):
@@ -186,10 +197,19 @@ def _transfers(count: Count, figs: _Figures) -> str:
         cls="flows",
         caption="Every transfer, in order",
     )
-    heat = figs.figure(charts.transfers_heatmap(count), "Transfer matrix: colour shows the share of each source's votes.", "transfers")
+    heat = figs.figure(
+        charts.transfers_heatmap(count),
+        "Transfer matrix: colour shows the share of each source's votes.",
+        "transfers",
+    )
     return (
         '<section id="transfers"><h2>Transfers</h2>'
-        + _table(header, rows, cls="transfer-matrix", caption="Votes moved from each candidate to each destination")
+        + _table(
+            header,
+            rows,
+            cls="transfer-matrix",
+            caption="Votes moved from each candidate to each destination",
+        )
         + heat
         + f"<details><summary>Every transfer</summary>{flows}</details></section>"
     )
@@ -204,7 +224,9 @@ def _crosstab(count: Count, figs: _Figures) -> str:
         [e(f), *(f"{n:,}" for n in table.counts[i]), f"{table.row_total(f):,}"]
         for i, f in enumerate(table.firsts)
     ]
-    rows.append(["Total", *(f"{table.column_total(s):,}" for s in table.seconds), f"{table.total:,}"])
+    rows.append(
+        ["Total", *(f"{table.column_total(s):,}" for s in table.seconds), f"{table.total:,}"]
+    )
     heat = figs.figure(
         charts.crosstab_heatmap(table, title=count.title or "Result"),
         "First x second preferences: colour shows the share of each first choice's papers.",
@@ -213,7 +235,12 @@ def _crosstab(count: Count, figs: _Figures) -> str:
     return (
         '<section id="crosstab"><h2>First and second preferences</h2>'
         + heat
-        + _table(header, rows, cls="crosstab", caption="Papers by first preference (rows) and second preference (columns)")
+        + _table(
+            header,
+            rows,
+            cls="crosstab",
+            caption="Papers by first preference (rows) and second preference (columns)",
+        )
         + "</section>"
     )
 
@@ -234,33 +261,49 @@ def _papers(count: Count) -> str:
 
 def _ties(count: Count) -> str:
     rows = [
-        [str(r.number), e(t.kind), e(", ".join(t.tied)), e(", ".join(t.chosen)), e(t.rule), e(t.detail)]
+        [
+            str(r.number),
+            e(t.kind),
+            e(", ".join(t.tied)),
+            e(", ".join(t.chosen)),
+            e(t.rule),
+            e(t.detail),
+        ]
         for r in count.rounds
         for t in r.ties
     ]
     if not rows:
         return '<section id="ties"><h2>Ties</h2><p>No tie had to be decided.</p></section>'
-    head = "".join(f'<th scope="col">{h}</th>' for h in ["Round", "Decision", "Tied", "Chosen", "Rule", "Detail"])
+    head = "".join(
+        f'<th scope="col">{h}</th>'
+        for h in ["Round", "Decision", "Tied", "Chosen", "Rule", "Detail"]
+    )
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f'<section id="ties"><h2>Ties</h2><table class="ties"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>'
 
 
 def _audit(count: Count, opts: Mapping[str, Any]) -> str:
-    inputs = "".join(f"<tr><td>{e(i.path)}</td><td><code>{e(i.sha256)}</code></td></tr>" for i in count.inputs)
+    inputs = "".join(
+        f"<tr><td>{e(i.path)}</td><td><code>{e(i.sha256)}</code></td></tr>" for i in count.inputs
+    )
     inputs_html = (
         f'<table class="inputs"><thead><tr><th scope="col">Input file</th><th scope="col">SHA-256</th></tr></thead><tbody>{inputs}</tbody></table>'
         if count.inputs
         else "<p>The count records no input files.</p>"
     )
     rules = e(json.dumps(dict(count.rules), indent=2, ensure_ascii=False, default=str))
-    ro = f"<dt>Returning officer</dt><dd>{e(str(opts['returning_officer']))}</dd>" if opts.get("returning_officer") else ""
+    ro = (
+        f"<dt>Returning officer</dt><dd>{e(str(opts['returning_officer']))}</dd>"
+        if opts.get("returning_officer")
+        else ""
+    )
     date = f"<dt>Date of poll</dt><dd>{e(str(opts['date']))}</dd>" if opts.get("date") else ""
     return (
         '<section id="audit"><h2>Audit</h2><dl>'
         f"<dt>Count identifier (SHA-256 of the saved count)</dt><dd><code>{count_id(count)}</code></dd>"
         f"<dt>Method</dt><dd>{e(count.method)}</dd>"
         f"<dt>tallyroom version</dt><dd>{e(count.version)}</dd>{date}{ro}</dl>"
-        f"{inputs_html}<h3>Rules</h3><pre class=\"rules\">{rules}</pre>"
+        f'{inputs_html}<h3>Rules</h3><pre class="rules">{rules}</pre>'
         "<p>Every figure on this page is rendered from the saved count, which was checked "
         "(every round accounts for every valid vote) before rendering.</p></section>"
     )
@@ -271,12 +314,15 @@ def render(count: Count, options: Mapping[str, Any] | None = None) -> str:
     opts = dict(options or {})
     unknown = sorted(set(opts) - set(OPTIONS))
     if unknown:
-        raise ReportError(f"unknown html option(s) {', '.join(unknown)}; valid options: {', '.join(OPTIONS)}")
+        raise ReportError(
+            f"unknown html option(s) {', '.join(unknown)}; valid options: {', '.join(OPTIONS)}"
+        )
     figs = _Figures()
     bars = "".join(
         figs.figure(
             charts.round_bars(count, r.number),
-            f"Round {r.number}: votes of each candidate" + (" and the threshold" if r.threshold is not None else ""),
+            f"Round {r.number}: votes of each candidate"
+            + (" and the threshold" if r.threshold is not None else ""),
             f"round-{r.number}",
         )
         for r in count.rounds
@@ -291,7 +337,11 @@ def render(count: Count, options: Mapping[str, Any] | None = None) -> str:
     body = (
         _summary(count, opts)
         + f'<section id="charts"><h2>Votes at each round</h2>{bars}</section>'
-        + (f'<section id="sankey"><h2>Where the votes went</h2>{sankey}</section>' if sankey else "")
+        + (
+            f'<section id="sankey"><h2>Where the votes went</h2>{sankey}</section>'
+            if sankey
+            else ""
+        )
         + _rounds_table(count)
         + _transfers(count, figs)
         + _crosstab(count, figs)
@@ -318,7 +368,9 @@ def _render(count: Count, options: Mapping[str, Any]) -> str:
     try:
         return render(count, options)
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ReportError("the HTML report needs the 'charts' extra: pip install 'tallyroom[charts]'") from exc
+        raise ReportError(
+            "the HTML report needs the 'charts' extra: pip install 'tallyroom[charts]'"
+        ) from exc
 
 
 def register_report_renderers() -> list[ReportSpec]:

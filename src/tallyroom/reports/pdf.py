@@ -40,7 +40,11 @@ __all__ = ["declaration_pdf", "pdf_report", "register_report_renderers", "stage_
 
 OPTIONS = ("title", "date", "returning_officer")
 STAGES_PER_PAGE = 5
-_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/local/share/fonts",
+)
 
 
 def _lib() -> Any:
@@ -75,13 +79,21 @@ def _styles() -> dict[str, Any]:
 
     regular, bold = _fonts()
     return {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=15, leading=18, alignment=TA_CENTER, spaceAfter=4),
-        "heading": ParagraphStyle("heading", fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER, spaceAfter=6),
-        "h2": ParagraphStyle("h2", fontName=bold, fontSize=10, leading=12.5, spaceBefore=5, spaceAfter=3),
+        "title": ParagraphStyle(
+            "title", fontName=bold, fontSize=15, leading=18, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "heading": ParagraphStyle(
+            "heading", fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=bold, fontSize=10, leading=12.5, spaceBefore=5, spaceAfter=3
+        ),
         "body": ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5, spaceAfter=4),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=8, leading=9.2),
         "cellb": ParagraphStyle("cellb", fontName=bold, fontSize=8, leading=9.2),
-        "elected": ParagraphStyle("elected", fontName=bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=8),
+        "elected": ParagraphStyle(
+            "elected", fontName=bold, fontSize=11, leading=14, spaceBefore=8, spaceAfter=8
+        ),
         "fonts": (regular, bold),
     }
 
@@ -111,7 +123,13 @@ def _fig(x: Fraction) -> str:
     return f"{int(whole):,}.{frac}"
 
 
-def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None, *, header_rows: int = 1, numeric_from: int = 1) -> Any:
+def _table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float] | None,
+    *,
+    header_rows: int = 1,
+    numeric_from: int = 1,
+) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
@@ -155,7 +173,13 @@ def _declaration_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
     header = [Paragraph(_x(c), st["cellb"]) for c in d["columns"]]
     rows: list[list[Any]] = [header]
     for r in d["rows"]:
-        rows.append([Paragraph(_x(r[0]), st["cell"]), Paragraph(_x(r[1]), st["cell"]), *(_n(c) for c in r[2:])])
+        rows.append(
+            [
+                Paragraph(_x(r[0]), st["cell"]),
+                Paragraph(_x(r[1]), st["cell"]),
+                *(_n(c) for c in r[2:]),
+            ]
+        )
     n_num = len(d["columns"]) - 2
     name_w, party_w = 44 * mm, 38 * mm
     num_w = (180 * mm - name_w - party_w) / max(n_num, 1)
@@ -163,15 +187,24 @@ def _declaration_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
     story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(f"Total number of valid papers: {d['valid_papers']:,}", st["body"]))
     story.append(Paragraph("The number of ballot papers rejected was as follows:", st["h2"]))
-    rej = [["Head", "Papers"], *([_x(h), f"{n:,}"] for h, n in d["rejected"].items()), ["Total", f"{d['rejected_total']:,}"]]
+    rej = [
+        ["Head", "Papers"],
+        *([_x(h), f"{n:,}"] for h, n in d["rejected"].items()),
+        ["Total", f"{d['rejected_total']:,}"],
+    ]
     story.append(_table(rej, [140 * mm, 40 * mm]))
     if "second_not_counted" in d:
         story.append(
-            Paragraph("Valid papers on which no second preference vote was counted, under each head:", st["h2"])
+            Paragraph(
+                "Valid papers on which no second preference vote was counted, under each head:",
+                st["h2"],
+            )
         )
         sec = [["Head", "Papers"], *([_x(h), f"{n:,}"] for h, n in d["second_not_counted"].items())]
         if d.get("same_as_first") is not None:
-            sec.append(["second preference for the same candidate as the first", f"{d['same_as_first']:,}"])
+            sec.append(
+                ["second preference for the same candidate as the first", f"{d['same_as_first']:,}"]
+            )
         story.append(_table(sec, [140 * mm, 40 * mm]))
     for t in d["ties"]:
         story.append(
@@ -240,7 +273,10 @@ def _stage_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
     stages = sheet.stages
     rounds = count.rounds
     story: list[Any] = []
-    chunks = [list(range(i, min(i + STAGES_PER_PAGE, len(stages)))) for i in range(0, len(stages), STAGES_PER_PAGE)]
+    chunks = [
+        list(range(i, min(i + STAGES_PER_PAGE, len(stages))))
+        for i in range(0, len(stages), STAGES_PER_PAGE)
+    ]
     quotas = {s.quota for s in stages}
     for page, idx in enumerate(chunks):
         if page:
@@ -261,7 +297,9 @@ def _stage_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
         head2: list[Any] = [""]
         for k in idx:
             label = _label(stages[k], rounds[k - 1] if k else None)
-            head1 += [Paragraph(f"Stage {stages[k].number}<br/>{_x(label)}", st["cellb"])] + ([""] if k else [])
+            head1 += [Paragraph(f"Stage {stages[k].number}<br/>{_x(label)}", st["cellb"])] + (
+                [""] if k else []
+            )
             head2 += ["Total"] if k == 0 else ["Transfer", "Total"]
         rows: list[list[Any]] = [head1, head2]
 
@@ -281,20 +319,32 @@ def _stage_story(count: Count, opts: Mapping[str, Any]) -> list[Any]:
             label = (
                 _x(name)
                 + (f"<br/><font size=7>{_x(party)}</font>" if party else "")
-                + (f"<br/><font size=7><b>{_x(result)}</b></font>" if result.startswith("Elected") else "")
+                + (
+                    f"<br/><font size=7><b>{_x(result)}</b></font>"
+                    if result.startswith("Elected")
+                    else ""
+                )
             )
             rows.append(
                 line(label, lambda s, n=name: s.transfers.get(n), lambda s, n=name: s.totals.get(n))
             )
-        rows.append(line("Non-transferable", lambda s: s.non_transferable_transfer, lambda s: s.non_transferable))
+        rows.append(
+            line(
+                "Non-transferable",
+                lambda s: s.non_transferable_transfer,
+                lambda s: s.non_transferable,
+            )
+        )
         rows.append(line("Loss by fractions", lambda s: s.loss_transfer, lambda s: s.loss))
         rows.append(
             line(
                 "Total",
                 lambda s: None,
-                lambda s: sum((v for v in s.totals.values() if v is not None), Fraction(0))
-                + s.non_transferable
-                + s.loss,
+                lambda s: (
+                    sum((v for v in s.totals.values() if v is not None), Fraction(0))
+                    + s.non_transferable
+                    + s.loss
+                ),
             )
         )
         if len(quotas) > 1:
@@ -382,7 +432,9 @@ def _check(options: Mapping[str, Any] | None) -> dict[str, Any]:
     opts = dict(options or {})
     unknown = sorted(set(opts) - set(OPTIONS))
     if unknown:
-        raise ReportError(f"unknown pdf option(s) {', '.join(unknown)}; valid options: {', '.join(OPTIONS)}")
+        raise ReportError(
+            f"unknown pdf option(s) {', '.join(unknown)}; valid options: {', '.join(OPTIONS)}"
+        )
     return opts
 
 

@@ -21,6 +21,7 @@ from .chart_style import Spec, colours, schema, short, title_of
 
 __all__ = ["sankey"]
 
+
 def _columns(count: Count) -> list[list[tuple[str, Fraction]]]:
     """The nodes of each round: candidates in candidate order, then exhausted and fractions."""
     out = []
@@ -34,7 +35,9 @@ def _columns(count: Count) -> list[list[tuple[str, Fraction]]]:
     return out
 
 
-def _links(before: Round, columns_next: Sequence[tuple[str, Fraction]]) -> list[tuple[str, str, Fraction]]:
+def _links(
+    before: Round, columns_next: Sequence[tuple[str, Fraction]]
+) -> list[tuple[str, str, Fraction]]:
     """Votes from each node of ``before`` to each node of the next round."""
     next_names = [n for n, _ in columns_next]
     links: list[tuple[str, str, Fraction]] = []
@@ -127,7 +130,12 @@ def sankey(count: Count, *, height: int = 520) -> Spec:
                     }
                 )
     domain, rng = colours(count)
-    colour = {"field": "source", "type": "nominal", "scale": {"domain": domain, "range": rng}, "legend": None}
+    colour = {
+        "field": "source",
+        "type": "nominal",
+        "scale": {"domain": domain, "range": rng},
+        "legend": None,
+    }
     xq = {"type": "quantitative", "axis": None, "scale": {"domain": [0, width]}}
     yq = {"type": "quantitative", "axis": None, "scale": {"domain": [0, height], "reverse": True}}
     node_colour = dict(colour, field="node")
@@ -201,5 +209,3 @@ def sankey(count: Count, *, height: int = 520) -> Spec:
             },
         ],
     }
-
-

@@ -31,7 +31,14 @@ from ..numbers import format_exact, format_fixed
 from ..registry import ReportSpec
 from ._table import text_table
 
-__all__ = ["Stage", "StageSheet", "register_report_renderers", "render_html", "render_text", "stage_sheet"]
+__all__ = [
+    "Stage",
+    "StageSheet",
+    "register_report_renderers",
+    "render_html",
+    "render_text",
+    "stage_sheet",
+]
 
 OPTIONS = {
     "places": "decimal places to show (default: the count's rule set, else exact figures)",
@@ -119,8 +126,11 @@ def stage_sheet(count: Count, options: Mapping[str, Any] | None = None) -> Stage
                 elected=tuple(d.candidate for d in r.elected),
                 excluded=tuple(d.candidate for d in r.excluded),
                 notes=tuple(
-                    [f"tie ({t.kind}) between {', '.join(t.tied)}: {t.rule} chose {', '.join(t.chosen)}"
-                     + (f" [{t.detail}]" if t.detail else "") for t in r.ties]
+                    [
+                        f"tie ({t.kind}) between {', '.join(t.tied)}: {t.rule} chose {', '.join(t.chosen)}"
+                        + (f" [{t.detail}]" if t.detail else "")
+                        for t in r.ties
+                    ]
                     + list(r.notes)
                 ),
             )
@@ -133,7 +143,9 @@ def stage_sheet(count: Count, options: Mapping[str, Any] | None = None) -> Stage
     for n in count.elected:
         result.setdefault(n, "Elected")
     places = opts.get("places", count.rules.get("places"))
-    if places is not None and (not isinstance(places, int) or isinstance(places, bool) or places < 0):
+    if places is not None and (
+        not isinstance(places, int) or isinstance(places, bool) or places < 0
+    ):
         raise ReportError(f"places must be a whole number >= 0, not {places!r}")
     return StageSheet(
         title=str(opts.get("title") or count.title or "Result of the count"),
@@ -296,7 +308,13 @@ def render_html(count: Count, options: Mapping[str, Any] | None = None) -> str:
     quota, _ = _quota_line(sheet)
     if quota is not None:
         out.append(f"<dt>Quota</dt><dd>{e(quota)}</dd>")
-    out += ["</dl>", "<table>", f"<caption>Stage sheet: {e(sheet.title)}</caption>", "<thead>", "<tr>"]
+    out += [
+        "</dl>",
+        "<table>",
+        f"<caption>Stage sheet: {e(sheet.title)}</caption>",
+        "<thead>",
+        "<tr>",
+    ]
     out.append('<th scope="col" rowspan="2">Candidate</th>')
     for k, s in enumerate(sheet.stages):
         span = "" if k == 0 else ' colspan="2"'
@@ -305,7 +323,11 @@ def render_html(count: Count, options: Mapping[str, Any] | None = None) -> str:
     out.append('<th scope="col" rowspan="2">Result</th>')
     out += ["</tr>", "<tr>"]
     for k in range(len(sheet.stages)):
-        out.append('<th scope="col">Votes</th>' if k == 0 else '<th scope="col">Transfer</th><th scope="col">Total</th>')
+        out.append(
+            '<th scope="col">Votes</th>'
+            if k == 0
+            else '<th scope="col">Transfer</th><th scope="col">Total</th>'
+        )
     out += ["</tr>", "</thead>", "<tbody>"]
     for row in body:
         name = row[0]

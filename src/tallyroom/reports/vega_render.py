@@ -19,11 +19,14 @@ from .chart_style import Spec
 
 __all__ = ["javascript_bundle", "to_png", "to_svg"]
 
+
 def _vl() -> Any:
     try:
         import vl_convert
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ReportError("charts need the 'charts' extra: pip install 'tallyroom[charts]'") from exc
+        raise ReportError(
+            "charts need the 'charts' extra: pip install 'tallyroom[charts]'"
+        ) from exc
     return vl_convert
 
 
@@ -106,5 +109,3 @@ def javascript_bundle() -> str:
             pass
     _BUNDLE.append(text)
     return text
-
-

@@ -13,4 +13,12 @@ from .blobs import BlobStore
 from .counting import CountSpec, StoredInput
 from .store import NewUpload, RecountResult, Store, normalize_database_url
 
-__all__ = ["BlobStore", "CountSpec", "NewUpload", "RecountResult", "Store", "StoredInput", "normalize_database_url"]
+__all__ = [
+    "BlobStore",
+    "CountSpec",
+    "NewUpload",
+    "RecountResult",
+    "Store",
+    "StoredInput",
+    "normalize_database_url",
+]

@@ -7,7 +7,13 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-__all__ = ["MIN_PASSWORD_LENGTH", "check_password_strength", "hash_password", "new_token", "verify_password"]
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "check_password_strength",
+    "hash_password",
+    "new_token",
+    "verify_password",
+]
 
 #: Shortest password ``admin create`` accepts.
 MIN_PASSWORD_LENGTH = 10

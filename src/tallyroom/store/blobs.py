@@ -66,9 +66,13 @@ class BlobStore:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise StorageError(f"blob {sha256} is missing from {self.root}: {exc.strerror}") from exc
+            raise StorageError(
+                f"blob {sha256} is missing from {self.root}: {exc.strerror}"
+            ) from exc
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise StorageError(f"blob {sha256} in {self.root} does not match its hash (changed on disk)")
+            raise StorageError(
+                f"blob {sha256} in {self.root} does not match its hash (changed on disk)"
+            )
         return data
 
     def copy_to(self, sha256: str, target: Path) -> None:
@@ -81,7 +85,11 @@ class BlobStore:
                     h.update(chunk)
                     out.write(chunk)
         except OSError as exc:
-            raise StorageError(f"blob {sha256} is missing from {self.root}: {exc.strerror}") from exc
+            raise StorageError(
+                f"blob {sha256} is missing from {self.root}: {exc.strerror}"
+            ) from exc
         if h.hexdigest() != sha256:
             target.unlink()
-            raise StorageError(f"blob {sha256} in {self.root} does not match its hash (changed on disk)")
+            raise StorageError(
+                f"blob {sha256} in {self.root} does not match its hash (changed on disk)"
+            )

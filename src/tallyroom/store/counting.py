@@ -67,7 +67,9 @@ def candidates_to_json(candidates: Sequence[Candidate] | None) -> str | None:
 def candidates_from_json(text: str | None) -> CandidateList | None:
     if text is None:
         return None
-    return CandidateList(Candidate(c["name"], c.get("party"), c.get("code")) for c in json.loads(text))
+    return CandidateList(
+        Candidate(c["name"], c.get("party"), c.get("code")) for c in json.loads(text)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +82,12 @@ class StoredInput:
     format: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"filename": self.filename, "sha256": self.sha256, "extension": self.extension, "format": self.format}
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "extension": self.extension,
+            "format": self.format,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +112,9 @@ class CountSpec:
                 "tie_seed": self.tie_seed,
                 "tie_decisions": list(self.tie_decisions),
                 "ballot_format": self.ballot_format,
-                "candidates": None if self.candidates is None else [list(c) for c in self.candidates],
+                "candidates": None
+                if self.candidates is None
+                else [list(c) for c in self.candidates],
                 "title": self.title,
             },
             sort_keys=True,
@@ -146,8 +155,12 @@ def _remap(exc: BallotFileError, names: Mapping[str, str]) -> BallotFileError:
 
 
 def _read(
-    paths: Sequence[Path], display: Sequence[str], *, ballot_format: str | None,
-    candidates: CandidateList | None, method: str | None = None,
+    paths: Sequence[Path],
+    display: Sequence[str],
+    *,
+    ballot_format: str | None,
+    candidates: CandidateList | None,
+    method: str | None = None,
 ) -> Profile:
     names = {str(p): d for p, d in zip(paths, display, strict=True)}
     try:
@@ -202,21 +215,34 @@ def compute(
     with tempfile.TemporaryDirectory(prefix="tallyroom-count-") as tmp:
         paths = []
         for k, item in enumerate(inputs, start=1):
-            progress(f"checking stored file {k} of {len(inputs)} ({item.filename}) against its SHA-256")
+            progress(
+                f"checking stored file {k} of {len(inputs)} ({item.filename}) against its SHA-256"
+            )
             path = Path(tmp) / f"input-{k:03d}{item.extension}"
             blobs.copy_to(item.sha256, path)
             paths.append(path)
         size = sum(p.stat().st_size for p in paths)
-        progress(f"reading {len(paths)} ballot file{'s' if len(paths) != 1 else ''} ({size:,} bytes)")
+        progress(
+            f"reading {len(paths)} ballot file{'s' if len(paths) != 1 else ''} ({size:,} bytes)"
+        )
         profile = _read(
-            paths, [i.filename for i in inputs], ballot_format=spec.ballot_format,
-            candidates=spec.candidate_list(), method=spec.method,
+            paths,
+            [i.filename for i in inputs],
+            ballot_format=spec.ballot_format,
+            candidates=spec.candidate_list(),
+            method=spec.method,
         )
     if spec.title:
         profile = replace(profile, title=spec.title)
-    progress(f"counting {profile.total:,} papers ({profile.n_distinct:,} distinct) under {spec.method}")
+    progress(
+        f"counting {profile.total:,} papers ({profile.n_distinct:,} distinct) under {spec.method}"
+    )
     result = api.count(
-        profile, spec.method, dict(spec.rules) or None, seats=spec.seats, tie_seed=spec.tie_seed,
+        profile,
+        spec.method,
+        dict(spec.rules) or None,
+        seats=spec.seats,
+        tie_seed=spec.tie_seed,
         tie_decisions=spec.tie_decisions,
     )
     return result, dumps(result)

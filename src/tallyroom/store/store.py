@@ -60,7 +60,9 @@ def _engine(url: str) -> Engine:
     u = make_url(normalize_database_url(url))
     if u.get_backend_name() == "sqlite":
         if u.database in (None, "", ":memory:"):
-            raise StorageError("use a SQLite file (sqlite:///path/to/tallyroom.db), not an in-memory database")
+            raise StorageError(
+                "use a SQLite file (sqlite:///path/to/tallyroom.db), not an in-memory database"
+            )
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(u, connect_args={"check_same_thread": False, "timeout": 60})
 
@@ -132,12 +134,22 @@ class Store:
             yield s
 
     def _audit(
-        self, s: Session, actor: str, action: str, *, contest_id: int | None = None,
-        count_id: int | None = None, **detail: Any,
+        self,
+        s: Session,
+        actor: str,
+        action: str,
+        *,
+        contest_id: int | None = None,
+        count_id: int | None = None,
+        **detail: Any,
     ) -> None:
         s.add(
             AuditEvent(
-                at=utcnow(), actor=actor, action=action, contest_id=contest_id, count_id=count_id,
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                contest_id=contest_id,
+                count_id=count_id,
                 detail_json=json.dumps(detail, sort_keys=True, ensure_ascii=False),
             )
         )
@@ -168,7 +180,12 @@ class Store:
             raise StorageError("; ".join(problems))
         try:
             with self.session() as s:
-                user = User(username=username, password_hash=hash_password(password), is_admin=True, created_at=utcnow())
+                user = User(
+                    username=username,
+                    password_hash=hash_password(password),
+                    is_admin=True,
+                    created_at=utcnow(),
+                )
                 s.add(user)
                 s.flush()
                 self._audit(s, actor, "create-user", user=username)
@@ -215,12 +232,18 @@ class Store:
         """How many sign-ins under this name were refused in the last ``window``."""
         since = utcnow() - window
         with self.session() as s:
-            return int(s.scalar(
-                select(func.count()).select_from(AuditEvent).where(
-                    AuditEvent.action == "sign-in-refused", AuditEvent.actor == username.strip()[:80],
-                    AuditEvent.at >= since,
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.action == "sign-in-refused",
+                        AuditEvent.actor == username.strip()[:80],
+                        AuditEvent.at >= since,
+                    )
                 )
-            ) or 0)
+                or 0
+            )
 
     def open_session(self, user: User, lifetime: timedelta) -> str:
         sid = new_token(32)
@@ -278,9 +301,17 @@ class Store:
             return s.get(Contest, contest_id)
 
     def save_contest(
-        self, *, actor: str, contest_id: int | None = None, election_id: int | None = None,
-        title: str, method: str, seats: int | None, candidates: Sequence[Candidate] | None,
-        ballot_format: str | None, rules: dict[str, Any],
+        self,
+        *,
+        actor: str,
+        contest_id: int | None = None,
+        election_id: int | None = None,
+        title: str,
+        method: str,
+        seats: int | None,
+        candidates: Sequence[Candidate] | None,
+        ballot_format: str | None,
+        rules: dict[str, Any],
     ) -> Contest:
         """Create a contest (give ``election_id``) or change one (give ``contest_id``)."""
         with self.session() as s:
@@ -305,8 +336,15 @@ class Store:
             c.updated_at = utcnow()
             s.flush()
             self._audit(
-                s, actor, action, contest_id=c.id, title=title, method=method, seats=seats,
-                ballot_format=ballot_format, rules=rules,
+                s,
+                actor,
+                action,
+                contest_id=c.id,
+                title=title,
+                method=method,
+                seats=seats,
+                ballot_format=ballot_format,
+                rules=rules,
                 candidates=None if candidates is None else [x.name for x in candidates],
             )
             return c
@@ -331,12 +369,19 @@ class Store:
             row.withdrawn_at = utcnow()
             row.withdrawn_by = actor
             self._audit(
-                s, actor, "withdraw-file", contest_id=contest_id, upload_id=row.id, filename=row.filename,
+                s,
+                actor,
+                "withdraw-file",
+                contest_id=contest_id,
+                upload_id=row.id,
+                filename=row.filename,
                 sha256=row.sha256,
             )
             return row
 
-    def add_uploads(self, contest_id: int, files: Sequence[NewUpload], *, actor: str) -> list[Upload]:
+    def add_uploads(
+        self, contest_id: int, files: Sequence[NewUpload], *, actor: str
+    ) -> list[Upload]:
         """Attach checked files (their bytes already stored) to a contest, in order, at once."""
         for attempt in range(5):
             try:
@@ -347,12 +392,16 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    def _add_uploads(self, contest_id: int, files: Sequence[NewUpload], *, actor: str) -> list[Upload]:
+    def _add_uploads(
+        self, contest_id: int, files: Sequence[NewUpload], *, actor: str
+    ) -> list[Upload]:
         with self.session() as s:
             contest = s.scalar(select(Contest).where(Contest.id == contest_id).with_for_update())
             if contest is None:
                 raise StorageError(f"no contest with id {contest_id}")
-            last = s.scalar(select(func.max(Upload.position)).where(Upload.contest_id == contest_id))
+            last = s.scalar(
+                select(func.max(Upload.position)).where(Upload.contest_id == contest_id)
+            )
             position = int(last or 0)
             rows = []
             for f in files:
@@ -361,17 +410,32 @@ class Store:
                     s.flush()
                 position += 1
                 row = Upload(
-                    contest_id=contest_id, position=position, sha256=f.sha256, filename=f.filename,
-                    extension=f.extension, content_type=f.content_type, size=f.size, format=f.format,
-                    papers=f.papers, uploaded_by=actor, uploaded_at=utcnow(),
+                    contest_id=contest_id,
+                    position=position,
+                    sha256=f.sha256,
+                    filename=f.filename,
+                    extension=f.extension,
+                    content_type=f.content_type,
+                    size=f.size,
+                    format=f.format,
+                    papers=f.papers,
+                    uploaded_by=actor,
+                    uploaded_at=utcnow(),
                 )
                 s.add(row)
                 rows.append(row)
             s.flush()
             for row in rows:
                 self._audit(
-                    s, actor, "upload", contest_id=contest_id, upload_id=row.id, filename=row.filename,
-                    sha256=row.sha256, size=row.size, format=row.format,
+                    s,
+                    actor,
+                    "upload",
+                    contest_id=contest_id,
+                    upload_id=row.id,
+                    filename=row.filename,
+                    sha256=row.sha256,
+                    size=row.size,
+                    format=row.format,
                 )
             return rows
 
@@ -379,7 +443,11 @@ class Store:
     def counts(self, contest_id: int) -> list[CountRecord]:
         with self.session() as s:
             return list(
-                s.scalars(select(CountRecord).where(CountRecord.contest_id == contest_id).order_by(CountRecord.id))
+                s.scalars(
+                    select(CountRecord)
+                    .where(CountRecord.contest_id == contest_id)
+                    .order_by(CountRecord.id)
+                )
             )
 
     def count_record(self, count_id: int) -> CountRecord | None:
@@ -394,7 +462,9 @@ class Store:
             "seats": contest.seats,
             "rules": json.loads(contest.rules_json or "{}"),
             "ballot_format": contest.ballot_format,
-            "candidates": None if cands is None else tuple((c["name"], c.get("party"), c.get("code")) for c in cands),
+            "candidates": None
+            if cands is None
+            else tuple((c["name"], c.get("party"), c.get("code")) for c in cands),
             "title": contest.title,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -412,7 +482,9 @@ class Store:
             raise StorageError(f"no contest with id {contest_id}")
         spec = self.spec_for(contest, **overrides)
         inputs = [
-            StoredInput(filename=u.filename, sha256=u.sha256, extension=u.extension, format=u.format)
+            StoredInput(
+                filename=u.filename, sha256=u.sha256, extension=u.extension, format=u.format
+            )
             for u in self.uploads(contest_id)
         ]
         report = progress or (lambda stage: None)
@@ -420,18 +492,26 @@ class Store:
         report("storing the count")
         with self.session() as s:
             rec = CountRecord(
-                contest_id=contest_id, spec_json=spec.to_json(),
+                contest_id=contest_id,
+                spec_json=spec.to_json(),
                 inputs_json=json.dumps([i.to_dict() for i in inputs], ensure_ascii=False),
-                result_json=text, result_sha256=hashlib.sha256(text.encode()).hexdigest(),
+                result_json=text,
+                result_sha256=hashlib.sha256(text.encode()).hexdigest(),
                 elected_json=json.dumps(list(result.elected), ensure_ascii=False),
-                created_by=actor, created_at=utcnow(),
+                created_by=actor,
+                created_at=utcnow(),
             )
             s.add(rec)
             s.flush()
             self._audit(
-                s, actor, "count", contest_id=contest_id, count_id=rec.id,
+                s,
+                actor,
+                "count",
+                contest_id=contest_id,
+                count_id=rec.id,
                 inputs=[{"filename": i.filename, "sha256": i.sha256} for i in inputs],
-                spec=json.loads(rec.spec_json), result_sha256=rec.result_sha256,
+                spec=json.loads(rec.spec_json),
+                result_sha256=rec.result_sha256,
                 elected=list(result.elected),
             )
             return rec
@@ -442,7 +522,12 @@ class Store:
         if rec is None:
             raise StorageError(f"no count with id {count_id}")
         inputs = [
-            StoredInput(filename=d["filename"], sha256=d["sha256"], extension=d["extension"], format=d["format"])
+            StoredInput(
+                filename=d["filename"],
+                sha256=d["sha256"],
+                extension=d["extension"],
+                format=d["format"],
+            )
             for d in json.loads(rec.inputs_json)
         ]
         _, text = compute(self.blobs, inputs, CountSpec.from_json(rec.spec_json))
@@ -450,8 +535,13 @@ class Store:
         same = text == rec.result_json
         with self.session() as s:
             self._audit(
-                s, actor, "recount" if same else "recount-mismatch", contest_id=rec.contest_id,
-                count_id=rec.id, result_sha256=digest, stored_sha256=rec.result_sha256,
+                s,
+                actor,
+                "recount" if same else "recount-mismatch",
+                contest_id=rec.contest_id,
+                count_id=rec.id,
+                result_sha256=digest,
+                stored_sha256=rec.result_sha256,
                 inputs=[{"filename": i.filename, "sha256": i.sha256} for i in inputs],
             )
         return RecountResult(count=rec, reproduced=same, result_sha256=digest)
@@ -471,8 +561,12 @@ class Store:
                 detail = {}
             contest.published_count_id = count_id
             self._audit(
-                s, actor, "publish" if count_id is not None else "unpublish", contest_id=contest_id,
-                count_id=count_id, **detail,
+                s,
+                actor,
+                "publish" if count_id is not None else "unpublish",
+                contest_id=contest_id,
+                count_id=count_id,
+                **detail,
             )
             return contest
 

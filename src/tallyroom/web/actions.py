@@ -74,34 +74,60 @@ def create_election(store: Store, title: str, poll_date: str | None, *, actor: s
 
 def parse_candidates_text(text: str) -> CandidateList | None:
     """Candidates typed one per line, ``Name`` or ``Name, Party`` (CSV quoting allowed)."""
-    rows = [r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if any(c.strip() for c in r)]
+    rows = [
+        r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if any(c.strip() for c in r)
+    ]
     if not rows:
         return None
     out = []
     for n, row in enumerate(rows, start=1):
         if len(row) > 2:
-            raise RuleConfigError(f"candidates, line {n}: write 'Name, Party' (quote a name with a comma)")
+            raise RuleConfigError(
+                f"candidates, line {n}: write 'Name, Party' (quote a name with a comma)"
+            )
         out.append(Candidate(row[0].strip(), (row[1].strip() or None) if len(row) > 1 else None))
     return CandidateList(out)
 
 
 def save_contest(
-    store: Store, *, actor: str, election_id: int | None = None, contest_id: int | None = None,
-    title: str, method: str, seats: int | None, candidates: CandidateList | None,
-    ballot_format: str | None, rules: Mapping[str, Any],
+    store: Store,
+    *,
+    actor: str,
+    election_id: int | None = None,
+    contest_id: int | None = None,
+    title: str,
+    method: str,
+    seats: int | None,
+    candidates: CandidateList | None,
+    ballot_format: str | None,
+    rules: Mapping[str, Any],
 ) -> Contest:
     """Create or change a contest after checking method, seats, format and rules."""
-    problems = contest_problems(title=title, method=method, seats=seats, ballot_format=ballot_format, rules=rules)
+    problems = contest_problems(
+        title=title, method=method, seats=seats, ballot_format=ballot_format, rules=rules
+    )
     if problems:
         raise RuleConfigError(problems)
     return store.save_contest(
-        actor=actor, contest_id=contest_id, election_id=election_id, title=title.strip(), method=method,
-        seats=seats, candidates=candidates, ballot_format=ballot_format or None, rules=dict(rules),
+        actor=actor,
+        contest_id=contest_id,
+        election_id=election_id,
+        title=title.strip(),
+        method=method,
+        seats=seats,
+        candidates=candidates,
+        ballot_format=ballot_format or None,
+        rules=dict(rules),
     )
 
 
 def contest_problems(
-    *, title: str, method: str, seats: int | None, ballot_format: str | None, rules: Mapping[str, Any]
+    *,
+    title: str,
+    method: str,
+    seats: int | None,
+    ballot_format: str | None,
+    rules: Mapping[str, Any],
 ) -> list[str]:
     """Everything wrong with a contest's settings (empty when they are good)."""
     problems: list[str] = []
@@ -115,7 +141,9 @@ def contest_problems(
     if seats is not None and seats < 1:
         problems.append("seats must be at least 1")
     if spec is not None and seats is not None and seats > 1 and not spec.multi_seat:
-        problems.append(f"method {method!r} elects one candidate; choose a multi-seat method for {seats} seats")
+        problems.append(
+            f"method {method!r} elects one candidate; choose a multi-seat method for {seats} seats"
+        )
     if ballot_format:
         try:
             get_format(ballot_format)
@@ -138,7 +166,7 @@ def parse_rules_text(text: str) -> dict[str, Any]:
     except ValueError as exc:
         raise RuleConfigError(f"rule options must be a JSON object: {exc}") from None
     if not isinstance(data, dict):
-        raise RuleConfigError("rule options must be a JSON object, e.g. {\"ties\": {\"seed\": \"x\"}}")
+        raise RuleConfigError('rule options must be a JSON object, e.g. {"ties": {"seed": "x"}}')
     return data
 
 
@@ -165,7 +193,10 @@ def _when(t: Any) -> str:
 
 def election_dict(e: Election, contests: list[Contest] | None = None) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "id": e.id, "title": e.title, "poll_date": e.poll_date, "created_at": _when(e.created_at),
+        "id": e.id,
+        "title": e.title,
+        "poll_date": e.poll_date,
+        "created_at": _when(e.created_at),
         "created_by": e.created_by,
     }
     if contests is not None:
@@ -176,30 +207,50 @@ def election_dict(e: Election, contests: list[Contest] | None = None) -> dict[st
 def contest_dict(c: Contest) -> dict[str, Any]:
     cands = candidates_from_json(c.candidates_json)
     return {
-        "id": c.id, "election_id": c.election_id, "title": c.title, "method": c.method,
+        "id": c.id,
+        "election_id": c.election_id,
+        "title": c.title,
+        "method": c.method,
         "method_title": methods()[c.method].title if c.method in methods() else c.method,
         "seats": c.seats,
-        "candidates": None if cands is None else [{"name": x.name, "party": x.party} for x in cands],
-        "ballot_format": c.ballot_format, "rules": json.loads(c.rules_json or "{}"),
-        "published_count_id": c.published_count_id, "created_at": _when(c.created_at),
+        "candidates": None
+        if cands is None
+        else [{"name": x.name, "party": x.party} for x in cands],
+        "ballot_format": c.ballot_format,
+        "rules": json.loads(c.rules_json or "{}"),
+        "published_count_id": c.published_count_id,
+        "created_at": _when(c.created_at),
         "updated_at": _when(c.updated_at),
     }
 
 
 def upload_dict(u: Upload) -> dict[str, Any]:
     return {
-        "id": u.id, "position": u.position, "filename": u.filename, "sha256": u.sha256, "size": u.size,
-        "format": u.format, "papers": u.papers, "content_type": u.content_type,
-        "uploaded_by": u.uploaded_by, "uploaded_at": _when(u.uploaded_at),
-        "withdrawn_by": u.withdrawn_by, "withdrawn_at": _when(u.withdrawn_at) or None,
+        "id": u.id,
+        "position": u.position,
+        "filename": u.filename,
+        "sha256": u.sha256,
+        "size": u.size,
+        "format": u.format,
+        "papers": u.papers,
+        "content_type": u.content_type,
+        "uploaded_by": u.uploaded_by,
+        "uploaded_at": _when(u.uploaded_at),
+        "withdrawn_by": u.withdrawn_by,
+        "withdrawn_at": _when(u.withdrawn_at) or None,
     }
 
 
 def count_dict(rec: CountRecord, *, with_result: bool = False) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "id": rec.id, "contest_id": rec.contest_id, "elected": json.loads(rec.elected_json),
-        "spec": json.loads(rec.spec_json), "inputs": json.loads(rec.inputs_json),
-        "result_sha256": rec.result_sha256, "created_by": rec.created_by, "created_at": _when(rec.created_at),
+        "id": rec.id,
+        "contest_id": rec.contest_id,
+        "elected": json.loads(rec.elected_json),
+        "spec": json.loads(rec.spec_json),
+        "inputs": json.loads(rec.inputs_json),
+        "result_sha256": rec.result_sha256,
+        "created_by": rec.created_by,
+        "created_at": _when(rec.created_at),
     }
     if with_result:
         d["result"] = json.loads(rec.result_json)

@@ -67,7 +67,9 @@ class ContestIn(BaseModel):
         default=None, description="Ballot-paper order; null reads them from the ballot files."
     )
     ballot_format: str | None = Field(default=None, description="Null: detected per file.")
-    rules: dict[str, Any] = Field(default_factory=dict, description="Rule options changed from the preset.")
+    rules: dict[str, Any] = Field(
+        default_factory=dict, description="Rule options changed from the preset."
+    )
 
 
 class CountIn(BaseModel):
@@ -83,7 +85,11 @@ class PublishIn(BaseModel):
 
 
 def _session_out(v: Visitor) -> SessionOut:
-    return SessionOut(signed_in=v.user is not None, username=v.user.username if v.user else None, csrf_token=v.csrf)
+    return SessionOut(
+        signed_in=v.user is not None,
+        username=v.user.username if v.user else None,
+        csrf_token=v.csrf,
+    )
 
 
 @router.get("/session", response_model=SessionOut)
@@ -158,7 +164,10 @@ def list_methods() -> list[dict[str, Any]]:
 @router.get("/formats")
 def list_formats() -> list[dict[str, Any]]:
     """Ballot file formats accepted for upload."""
-    return [{"name": f.name, "title": f.title, "extensions": list(f.extensions)} for f in formats().values()]
+    return [
+        {"name": f.name, "title": f.title, "extensions": list(f.extensions)}
+        for f in formats().values()
+    ]
 
 
 @router.get("/reports")
@@ -176,7 +185,8 @@ def list_elections(request: Request, user: Reader) -> list[dict[str, Any]]:
     store = _store(request)
     contests = store.contests()
     return [
-        actions.election_dict(e, [c for c in contests if c.election_id == e.id]) for e in store.elections()
+        actions.election_dict(e, [c for c in contests if c.election_id == e.id])
+        for e in store.elections()
     ]
 
 
@@ -191,7 +201,9 @@ def create_election(request: Request, body: ElectionIn, user: Admin) -> dict[str
 def get_election(request: Request, election_id: int, user: Reader) -> dict[str, Any]:
     """One election with its contests."""
     store = _store(request)
-    return actions.election_dict(actions.get_election(store, election_id), store.contests(election_id))
+    return actions.election_dict(
+        actions.get_election(store, election_id), store.contests(election_id)
+    )
 
 
 def _candidates(body: ContestIn) -> CandidateList | None:
@@ -201,13 +213,22 @@ def _candidates(body: ContestIn) -> CandidateList | None:
 
 
 @router.post("/elections/{election_id}/contests", status_code=201)
-def create_contest(request: Request, election_id: int, body: ContestIn, user: Admin) -> dict[str, Any]:
+def create_contest(
+    request: Request, election_id: int, body: ContestIn, user: Admin
+) -> dict[str, Any]:
     """Create a contest of an election: method or preset, seats, candidates, rules."""
     store = _store(request)
     actions.get_election(store, election_id)
     c = actions.save_contest(
-        store, actor=user.username, election_id=election_id, title=body.title, method=body.method,
-        seats=body.seats, candidates=_candidates(body), ballot_format=body.ballot_format, rules=body.rules,
+        store,
+        actor=user.username,
+        election_id=election_id,
+        title=body.title,
+        method=body.method,
+        seats=body.seats,
+        candidates=_candidates(body),
+        ballot_format=body.ballot_format,
+        rules=body.rules,
     )
     return actions.contest_dict(c)
 
@@ -228,8 +249,15 @@ def edit_contest(request: Request, contest_id: int, body: ContestIn, user: Admin
     store = _store(request)
     actions.get_contest(store, contest_id)
     c = actions.save_contest(
-        store, actor=user.username, contest_id=contest_id, title=body.title, method=body.method,
-        seats=body.seats, candidates=_candidates(body), ballot_format=body.ballot_format, rules=body.rules,
+        store,
+        actor=user.username,
+        contest_id=contest_id,
+        title=body.title,
+        method=body.method,
+        seats=body.seats,
+        candidates=_candidates(body),
+        ballot_format=body.ballot_format,
+        rules=body.rules,
     )
     return actions.contest_dict(c)
 
@@ -244,15 +272,21 @@ def list_files(request: Request, contest_id: int, user: Reader) -> list[dict[str
 
 @router.post("/contests/{contest_id}/files", status_code=201)
 def upload_files(
-    request: Request, contest_id: int, user: Admin, files: Annotated[list[UploadFile], File()],
+    request: Request,
+    contest_id: int,
+    user: Admin,
+    files: Annotated[list[UploadFile], File()],
 ) -> list[dict[str, Any]]:
     """Upload one or more ballot files (multipart field ``files``). All are checked first:
     if any is refused, none is kept, and each refused file is listed with its problem and line."""
     store = _store(request)
     contest = actions.get_contest(store, contest_id)
     rows = receive_uploads(
-        store, contest, [Incoming(f.filename, f.content_type, f.file) for f in files],
-        actor=user.username, max_bytes=request.app.state.settings.max_upload_bytes,
+        store,
+        contest,
+        [Incoming(f.filename, f.content_type, f.file) for f in files],
+        actor=user.username,
+        max_bytes=request.app.state.settings.max_upload_bytes,
     )
     return [actions.upload_dict(u) for u in rows]
 
@@ -275,7 +309,11 @@ def list_counts(request: Request, contest_id: int, user: Reader) -> list[dict[st
 
 @router.post("/contests/{contest_id}/counts", status_code=201, response_model=None)
 def run_count(
-    request: Request, contest_id: int, body: CountIn, user: Admin, wait: bool = True,
+    request: Request,
+    contest_id: int,
+    body: CountIn,
+    user: Admin,
+    wait: bool = True,
 ) -> dict[str, Any] | JSONResponse:
     """Count the contest's ballot files now. Always a new, immutable count.
 
@@ -285,7 +323,10 @@ def run_count(
     store = _store(request)
     actions.get_contest(store, contest_id)
     overrides: dict[str, Any] = {
-        "method": body.method, "seats": body.seats, "rules": body.rules, "tie_seed": body.tie_seed,
+        "method": body.method,
+        "seats": body.seats,
+        "rules": body.rules,
+        "tie_seed": body.tie_seed,
         "tie_decisions": tuple(body.tie_decisions) or None,
     }
     if not wait:
@@ -315,8 +356,14 @@ def get_count(request: Request, count_id: int, user: Reader) -> dict[str, Any]:
 @router.get("/counts/{count_id}/reports/{name}")
 def get_report(request: Request, count_id: int, name: str, user: Reader) -> Response:
     """A count rendered by a registered report renderer (GET /api/reports)."""
-    data, media, filename = actions.render_report(actions.get_count(_store(request), count_id), name)
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    data, media, filename = actions.render_report(
+        actions.get_count(_store(request), count_id), name
+    )
+    return Response(
+        data,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.post("/counts/{count_id}/recount")
@@ -325,8 +372,12 @@ def recount(request: Request, count_id: int, user: Admin) -> dict[str, Any]:
     store = _store(request)
     actions.get_count(store, count_id)
     r = store.recount(count_id, actor=user.username)
-    return {"count_id": count_id, "reproduced": r.reproduced, "result_sha256": r.result_sha256,
-            "stored_sha256": r.count.result_sha256}
+    return {
+        "count_id": count_id,
+        "reproduced": r.reproduced,
+        "result_sha256": r.result_sha256,
+        "stored_sha256": r.count.result_sha256,
+    }
 
 
 @router.post("/contests/{contest_id}/publish")
@@ -342,7 +393,8 @@ def public_contests(request: Request) -> list[dict[str, Any]]:
     """Contests with published results (no sign-in needed)."""
     return [
         {"id": c.id, "title": c.title, "count_id": c.published_count_id}
-        for c in _store(request).contests() if c.published_count_id is not None
+        for c in _store(request).contests()
+        if c.published_count_id is not None
     ]
 
 
@@ -354,7 +406,9 @@ def public_contest(request: Request, contest_id: int) -> dict[str, Any]:
     if c is None or c.published_count_id is None:
         raise NotFound(f"contest {contest_id} has no published result")
     d = actions.contest_dict(c)
-    d["count"] = actions.count_dict(actions.get_count(store, c.published_count_id), with_result=True)
+    d["count"] = actions.count_dict(
+        actions.get_count(store, c.published_count_id), with_result=True
+    )
     return d
 
 
@@ -362,8 +416,14 @@ def public_contest(request: Request, contest_id: int) -> dict[str, Any]:
 def audit(request: Request, user: Reader, contest_id: int | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first: who uploaded, counted and published, when, with hashes."""
     return [
-        {"id": a.id, "at": a.at.isoformat(), "actor": a.actor, "action": a.action,
-         "contest_id": a.contest_id, "count_id": a.count_id, "detail": json.loads(a.detail_json)}
+        {
+            "id": a.id,
+            "at": a.at.isoformat(),
+            "actor": a.actor,
+            "action": a.action,
+            "contest_id": a.contest_id,
+            "count_id": a.count_id,
+            "detail": json.loads(a.detail_json),
+        }
         for a in _store(request).audit_events(contest_id=contest_id)
     ]
-

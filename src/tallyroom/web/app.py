@@ -132,8 +132,11 @@ def create_app(
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > cfg.max_request_bytes:
             return JSONResponse(
-                {"error": "RequestTooLarge", "status": 413,
-                 "message": f"request larger than the limit of {cfg.max_request_bytes:,} bytes"},
+                {
+                    "error": "RequestTooLarge",
+                    "status": 413,
+                    "message": f"request larger than the limit of {cfg.max_request_bytes:,} bytes",
+                },
                 status_code=413,
             )
         v = await run_in_threadpool(read_visitor, request)
@@ -141,8 +144,13 @@ def create_app(
         response = await call_next(request)
         if v.cookie_changed:
             response.set_cookie(
-                COOKIE, app.state.codec.dump(v.sid, v.csrf), max_age=cfg.session_hours * 3600,
-                httponly=True, samesite="lax", secure=cfg.secure_cookies, path="/",
+                COOKIE,
+                app.state.codec.dump(v.sid, v.csrf),
+                max_age=cfg.session_hours * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=cfg.secure_cookies,
+                path="/",
             )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -157,7 +165,9 @@ def create_app(
         if isinstance(exc, SignInRequired) and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return templates.TemplateResponse(
-            request, "error.html", {"v": request.state.visitor, "status": status, "body": body},
+            request,
+            "error.html",
+            {"v": request.state.visitor, "status": status, "body": body},
             status_code=status,
         )
 
@@ -167,13 +177,22 @@ def create_app(
     async def on_invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
         ]
-        body = {"error": "InvalidRequest", "status": 422, "message": "; ".join(problems), "problems": problems}
+        body = {
+            "error": "InvalidRequest",
+            "status": 422,
+            "message": "; ".join(problems),
+            "problems": problems,
+        }
         if _is_api(request):
             return JSONResponse(body, status_code=422)
         return templates.TemplateResponse(
-            request, "error.html", {"v": request.state.visitor, "status": 422, "body": body}, status_code=422
+            request,
+            "error.html",
+            {"v": request.state.visitor, "status": 422, "body": body},
+            status_code=422,
         )
 
     app.add_exception_handler(RequestValidationError, on_invalid)

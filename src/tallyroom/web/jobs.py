@@ -37,11 +37,14 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "contest_id": self.contest_id, "state": self.state,
+            "id": self.id,
+            "contest_id": self.contest_id,
+            "state": self.state,
             "stage": self.stages[-1][1] if self.stages else "waiting to start",
             "stages": [{"seconds": round(t, 1), "stage": s} for t, s in self.stages],
             "elapsed_seconds": round(time.monotonic() - self.started, 1),
-            "count_id": self.count_id, "error": self.error,
+            "count_id": self.count_id,
+            "error": self.error,
         }
 
 
@@ -75,7 +78,9 @@ class JobRunner:
             job.stages.append((time.monotonic() - job.started, stage))
 
         try:
-            rec = self.store.run_count(job.contest_id, actor=job.actor, progress=progress, **overrides)
+            rec = self.store.run_count(
+                job.contest_id, actor=job.actor, progress=progress, **overrides
+            )
         except Exception as exc:  # every failure is shown to the user, mapped in one place
             job.status, job.error = problem_of(exc)
             job.state = "failed"

@@ -52,7 +52,10 @@ def _see_other(url: str) -> RedirectResponse:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (browsers drop tabs and newlines, so those are refused too)."""
     if (
-        target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
         and not any(ch.isspace() or ord(ch) < 32 for ch in target)
     ):
         return target
@@ -77,16 +80,26 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 
 @router.post("/login", response_model=None)
 async def login(
-    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     await check_csrf(request)
     try:
         user = await run_in_threadpool(authenticate, request, username, password)
     except TooManyAttempts as exc:
-        return page(request, "login.html", status=exc.status, next=_safe_next(next), error=exc.message)
+        return page(
+            request, "login.html", status=exc.status, next=_safe_next(next), error=exc.message
+        )
     if user is None:
-        return page(request, "login.html", status=401, next=_safe_next(next), error="Wrong user name or password.")
+        return page(
+            request,
+            "login.html",
+            status=401,
+            next=_safe_next(next),
+            error="Wrong user name or password.",
+        )
     await run_in_threadpool(start_session, request, user)
     return _see_other(_safe_next(next))
 
@@ -105,14 +118,21 @@ def new_election(request: Request, user: Reader) -> HTMLResponse:
 
 @router.post("/elections", response_model=None)
 def create_election(
-    request: Request, user: Admin, title: Annotated[str, Form()],
+    request: Request,
+    user: Admin,
+    title: Annotated[str, Form()],
     poll_date: Annotated[str, Form()] = "",
 ) -> Response:
     try:
         e = actions.create_election(_store(request), title, poll_date or None, actor=user.username)
     except RuleConfigError as exc:
-        return page(request, "election_form.html", status=422, error=exc.problems,
-                    values={"title": title, "poll_date": poll_date})
+        return page(
+            request,
+            "election_form.html",
+            status=422,
+            error=exc.problems,
+            values={"title": title, "poll_date": poll_date},
+        )
     return _see_other(f"/elections/{e.id}")
 
 
@@ -125,8 +145,12 @@ def election(request: Request, election_id: int, user: Reader) -> HTMLResponse:
 
 def _contest_form(request: Request, *, status: int = 200, **context: Any) -> HTMLResponse:
     return page(
-        request, "contest_form.html", status=status, methods=list(methods().values()),
-        formats=list(formats().values()), **context,
+        request,
+        "contest_form.html",
+        status=status,
+        methods=list(methods().values()),
+        formats=list(formats().values()),
+        **context,
     )
 
 
@@ -139,8 +163,11 @@ def _form_values(c: Contest) -> dict[str, Any]:
     lines = out.getvalue().rstrip("\n")
     rules = json.loads(c.rules_json or "{}")
     return {
-        "title": c.title, "method": c.method, "seats": "" if c.seats is None else str(c.seats),
-        "candidates": lines, "ballot_format": c.ballot_format or "",
+        "title": c.title,
+        "method": c.method,
+        "seats": "" if c.seats is None else str(c.seats),
+        "candidates": lines,
+        "ballot_format": c.ballot_format or "",
         "rules": json.dumps(rules, indent=2) if rules else "",
     }
 
@@ -149,8 +176,18 @@ def _form_values(c: Contest) -> dict[str, Any]:
 def new_contest(request: Request, election_id: int, user: Reader) -> HTMLResponse:
     e = actions.get_election(_store(request), election_id)
     return _contest_form(
-        request, election=e, contest=None, error=None,
-        values={"method": "sv", "seats": "1", "title": "", "candidates": "", "ballot_format": "", "rules": ""},
+        request,
+        election=e,
+        contest=None,
+        error=None,
+        values={
+            "method": "sv",
+            "seats": "1",
+            "title": "",
+            "candidates": "",
+            "ballot_format": "",
+            "rules": "",
+        },
     )
 
 
@@ -167,13 +204,29 @@ MAX_CANDIDATES_BYTES = 1024 * 1024
 
 
 async def _save_contest_form(
-    request: Request, user: User, *, election_id: int, contest_id: int | None, title: str, method: str,
-    seats: str, candidates: str, candidates_file: UploadFile | None, ballot_format: str, rules: str,
+    request: Request,
+    user: User,
+    *,
+    election_id: int,
+    contest_id: int | None,
+    title: str,
+    method: str,
+    seats: str,
+    candidates: str,
+    candidates_file: UploadFile | None,
+    ballot_format: str,
+    rules: str,
 ) -> Response:
     store = _store(request)
     e = await run_in_threadpool(actions.get_election, store, election_id)
-    values = {"title": title, "method": method, "seats": seats, "candidates": candidates,
-              "ballot_format": ballot_format, "rules": rules}
+    values = {
+        "title": title,
+        "method": method,
+        "seats": seats,
+        "candidates": candidates,
+        "ballot_format": ballot_format,
+        "rules": rules,
+    }
     try:
         problems: list[str] = []
         n_seats = None
@@ -188,8 +241,12 @@ async def _save_contest_form(
             if candidates_file is not None and candidates_file.filename:
                 data = await candidates_file.read(MAX_CANDIDATES_BYTES + 1)
                 if len(data) > MAX_CANDIDATES_BYTES:
-                    raise RuleConfigError(f"a candidates file is at most {MAX_CANDIDATES_BYTES:,} bytes")
-                cand_list = await run_in_threadpool(read_candidates_bytes, data, candidates_file.filename)
+                    raise RuleConfigError(
+                        f"a candidates file is at most {MAX_CANDIDATES_BYTES:,} bytes"
+                    )
+                cand_list = await run_in_threadpool(
+                    read_candidates_bytes, data, candidates_file.filename
+                )
         except TallyroomError as exc:
             problems.append(str(exc))
         rule_map: dict[str, Any] = {}
@@ -199,13 +256,24 @@ async def _save_contest_form(
             problems.extend(exc.problems)
         if problems:
             problems += actions.contest_problems(
-                title=title, method=method, seats=n_seats, ballot_format=ballot_format or None, rules=rule_map
+                title=title,
+                method=method,
+                seats=n_seats,
+                ballot_format=ballot_format or None,
+                rules=rule_map,
             )
             raise RuleConfigError(problems)
         c = await run_in_threadpool(
             lambda: actions.save_contest(
-                store, actor=user.username, election_id=election_id, contest_id=contest_id, title=title,
-                method=method, seats=n_seats, candidates=cand_list, ballot_format=ballot_format or None,
+                store,
+                actor=user.username,
+                election_id=election_id,
+                contest_id=contest_id,
+                title=title,
+                method=method,
+                seats=n_seats,
+                candidates=cand_list,
+                ballot_format=ballot_format or None,
                 rules=rule_map,
             )
         )
@@ -213,45 +281,84 @@ async def _save_contest_form(
         status, body = problem_of(exc)
         errors = exc.problems if isinstance(exc, RuleConfigError) else [body["message"]]
         contest = await run_in_threadpool(store.contest, contest_id) if contest_id else None
-        return _contest_form(request, status=status, election=e, contest=contest, error=errors, values=values)
+        return _contest_form(
+            request, status=status, election=e, contest=contest, error=errors, values=values
+        )
     return _see_other(f"/contests/{c.id}")
 
 
 @router.post("/elections/{election_id}/contests", response_model=None)
 async def create_contest(
-    request: Request, election_id: int, user: Admin, title: Annotated[str, Form()],
-    method: Annotated[str, Form()], seats: Annotated[str, Form()] = "",
-    candidates: Annotated[str, Form()] = "", ballot_format: Annotated[str, Form()] = "",
-    rules: Annotated[str, Form()] = "", candidates_file: Annotated[UploadFile | None, File()] = None,
+    request: Request,
+    election_id: int,
+    user: Admin,
+    title: Annotated[str, Form()],
+    method: Annotated[str, Form()],
+    seats: Annotated[str, Form()] = "",
+    candidates: Annotated[str, Form()] = "",
+    ballot_format: Annotated[str, Form()] = "",
+    rules: Annotated[str, Form()] = "",
+    candidates_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     return await _save_contest_form(
-        request, user, election_id=election_id, contest_id=None, title=title, method=method, seats=seats,
-        candidates=candidates, candidates_file=candidates_file, ballot_format=ballot_format, rules=rules,
+        request,
+        user,
+        election_id=election_id,
+        contest_id=None,
+        title=title,
+        method=method,
+        seats=seats,
+        candidates=candidates,
+        candidates_file=candidates_file,
+        ballot_format=ballot_format,
+        rules=rules,
     )
 
 
 @router.post("/contests/{contest_id}/edit", response_model=None)
 async def save_contest(
-    request: Request, contest_id: int, user: Admin, title: Annotated[str, Form()],
-    method: Annotated[str, Form()], seats: Annotated[str, Form()] = "",
-    candidates: Annotated[str, Form()] = "", ballot_format: Annotated[str, Form()] = "",
-    rules: Annotated[str, Form()] = "", candidates_file: Annotated[UploadFile | None, File()] = None,
+    request: Request,
+    contest_id: int,
+    user: Admin,
+    title: Annotated[str, Form()],
+    method: Annotated[str, Form()],
+    seats: Annotated[str, Form()] = "",
+    candidates: Annotated[str, Form()] = "",
+    ballot_format: Annotated[str, Form()] = "",
+    rules: Annotated[str, Form()] = "",
+    candidates_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     c = await run_in_threadpool(actions.get_contest, _store(request), contest_id)
     return await _save_contest_form(
-        request, user, election_id=c.election_id, contest_id=contest_id, title=title, method=method,
-        seats=seats, candidates=candidates, candidates_file=candidates_file, ballot_format=ballot_format,
+        request,
+        user,
+        election_id=c.election_id,
+        contest_id=contest_id,
+        title=title,
+        method=method,
+        seats=seats,
+        candidates=candidates,
+        candidates_file=candidates_file,
+        ballot_format=ballot_format,
         rules=rules,
     )
 
 
-def _contest_page(request: Request, contest_id: int, *, status: int = 200, **context: Any) -> HTMLResponse:
+def _contest_page(
+    request: Request, contest_id: int, *, status: int = 200, **context: Any
+) -> HTMLResponse:
     store = _store(request)
     c = actions.get_contest(store, contest_id)
     return page(
-        request, "contest.html", status=status, contest=c, info=actions.contest_dict(c),
-        election=actions.get_election(store, c.election_id), uploads=store.uploads(contest_id),
-        counts=store.counts(contest_id), formats=list(formats().values()),
+        request,
+        "contest.html",
+        status=status,
+        contest=c,
+        info=actions.contest_dict(c),
+        election=actions.get_election(store, c.election_id),
+        uploads=store.uploads(contest_id),
+        counts=store.counts(contest_id),
+        formats=list(formats().values()),
         **{"upload_errors": None, "count_error": None, **context},
     )
 
@@ -263,15 +370,20 @@ def contest(request: Request, contest_id: int, user: Reader) -> HTMLResponse:
 
 @router.post("/contests/{contest_id}/files", response_model=None)
 def upload(
-    request: Request, contest_id: int, user: Admin,
+    request: Request,
+    contest_id: int,
+    user: Admin,
     files: Annotated[list[UploadFile], File()],
 ) -> Response:
     store = _store(request)
     c = actions.get_contest(store, contest_id)
     try:
         receive_uploads(
-            store, c, [Incoming(f.filename, f.content_type, f.file) for f in files if f.filename or f.size],
-            actor=user.username, max_bytes=request.app.state.settings.max_upload_bytes,
+            store,
+            c,
+            [Incoming(f.filename, f.content_type, f.file) for f in files if f.filename or f.size],
+            actor=user.username,
+            max_bytes=request.app.state.settings.max_upload_bytes,
         )
     except UploadRefused as exc:
         status, _ = problem_of(exc)
@@ -289,17 +401,25 @@ def withdraw(request: Request, contest_id: int, upload_id: int, user: Admin) -> 
 
 @router.post("/contests/{contest_id}/counts", response_model=None)
 def count(
-    request: Request, contest_id: int, user: Admin, tie_seed: Annotated[str, Form()] = "",
+    request: Request,
+    contest_id: int,
+    user: Admin,
+    tie_seed: Annotated[str, Form()] = "",
     tie_decisions: Annotated[str, Form()] = "",
 ) -> Response:
     store = _store(request)
     actions.get_contest(store, contest_id)
     if not store.uploads(contest_id):
-        status, body = problem_of(RuleConfigError("this contest has no ballot files yet; upload at least one"))
+        status, body = problem_of(
+            RuleConfigError("this contest has no ballot files yet; upload at least one")
+        )
         return _contest_page(request, contest_id, status=status, count_error=body)
     decisions = tuple(d.strip() for d in tie_decisions.splitlines() if d.strip())
     job = request.app.state.jobs.start(
-        contest_id, actor=user.username, tie_seed=tie_seed.strip() or None, tie_decisions=decisions or None
+        contest_id,
+        actor=user.username,
+        tie_seed=tie_seed.strip() or None,
+        tie_decisions=decisions or None,
     )
     return _see_other(f"/jobs/{job.id}")
 
@@ -313,17 +433,32 @@ def job_page(request: Request, job_id: str, user: Reader) -> Response:
     if job.state == "done":
         return _see_other(f"/counts/{job.count_id}")
     c = actions.get_contest(_store(request), job.contest_id)
-    return page(request, "job.html", status=job.status if job.state == "failed" else 200, job=job.to_dict(), contest=c)
+    return page(
+        request,
+        "job.html",
+        status=job.status if job.state == "failed" else 200,
+        job=job.to_dict(),
+        contest=c,
+    )
 
 
-def _results(request: Request, rec: Any, template: str, *, public: bool, **context: Any) -> HTMLResponse:
+def _results(
+    request: Request, rec: Any, template: str, *, public: bool, **context: Any
+) -> HTMLResponse:
     store = _store(request)
     c = actions.get_contest(store, rec.contest_id)
     return page(
-        request, template, record=rec, contest=c, election=actions.get_election(store, c.election_id),
-        r=results_view(loads(rec.result_json)), downloads=downloads(), public=public,
+        request,
+        template,
+        record=rec,
+        contest=c,
+        election=actions.get_election(store, c.election_id),
+        r=results_view(loads(rec.result_json)),
+        downloads=downloads(),
+        public=public,
         charts=CHARTS if "svg" in reports() else {},
-        info=actions.count_dict(rec), **context,
+        info=actions.count_dict(rec),
+        **context,
     )
 
 
@@ -343,7 +478,10 @@ def recount(request: Request, count_id: int, user: Admin) -> HTMLResponse:
 
 @router.post("/contests/{contest_id}/publish")
 def publish(
-    request: Request, contest_id: int, user: Admin, count_id: Annotated[str, Form()] = "",
+    request: Request,
+    contest_id: int,
+    user: Admin,
+    count_id: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     store = _store(request)
     actions.get_contest(store, contest_id)
@@ -359,9 +497,13 @@ CHARTS = {
 }
 
 
-def _download(rec: Any, name: str, *, inline: bool = False, options: dict[str, Any] | None = None) -> Response:
+def _download(
+    rec: Any, name: str, *, inline: bool = False, options: dict[str, Any] | None = None
+) -> Response:
     data, media, filename = actions.render_report(rec, name, options)
-    headers = {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'}
+    headers = {
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    }
     if inline and media.startswith(("text/html", "image/svg+xml")):
         # An HTML report viewed in the browser runs in a sandbox: its own scripts (charts)
         # work, but it gets a unique origin, so it can never reach this site's session.
@@ -374,13 +516,17 @@ def _chart(rec: Any, chart: str) -> Response:
     if chart not in CHARTS:
         raise NotFound(f"no chart {chart!r}; charts: {', '.join(CHARTS)}")
     response = _download(rec, "svg", inline=True, options={"chart": chart})
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 @router.get("/counts/{count_id}/download/{name}")
-def download(request: Request, count_id: int, name: str, user: Reader, inline: bool = False) -> Response:
+def download(
+    request: Request, count_id: int, name: str, user: Reader, inline: bool = False
+) -> Response:
     return _download(actions.get_count(_store(request), count_id), name, inline=inline)
 
 
@@ -426,12 +572,25 @@ def api_docs(request: Request) -> HTMLResponse:
     for path, item in spec.get("paths", {}).items():
         for method, op in item.items():
             body = op.get("requestBody", {}).get("content", {})
-            ops.append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": [(p["name"], p["in"], p.get("required", False)) for p in op.get("parameters", [])],
-                "body": ", ".join(body),
-                "schema": next((c.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1] for c in body.values()), ""),
-            })
+            ops.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        (p["name"], p["in"], p.get("required", False))
+                        for p in op.get("parameters", [])
+                    ],
+                    "body": ", ".join(body),
+                    "schema": next(
+                        (
+                            c.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+                            for c in body.values()
+                        ),
+                        "",
+                    ),
+                }
+            )
     schemas = spec.get("components", {}).get("schemas", {})
     return page(request, "api_docs.html", ops=ops, schemas=schemas, info=spec.get("info", {}))

@@ -87,10 +87,14 @@ def receive_uploads(
             ctype = (item.content_type or "").split(";", 1)[0].strip().lower()
             ext = extension_of(shown)
             if ext is None:
-                problems.append(FileProblem(
-                    shown, "file type not accepted; ballot files end in "
-                    + ", ".join(sorted(allowed_extensions())), 415,
-                ))
+                problems.append(
+                    FileProblem(
+                        shown,
+                        "file type not accepted; ballot files end in "
+                        + ", ".join(sorted(allowed_extensions())),
+                        415,
+                    )
+                )
                 continue
             if ctype not in ALLOWED_CONTENT_TYPES:
                 problems.append(FileProblem(shown, f"content type {ctype!r} not accepted", 415))
@@ -106,9 +110,9 @@ def receive_uploads(
                         break
                     out.write(chunk)
             if too_big:
-                problems.append(FileProblem(
-                    shown, f"file is larger than the limit of {max_bytes:,} bytes", 413
-                ))
+                problems.append(
+                    FileProblem(shown, f"file is larger than the limit of {max_bytes:,} bytes", 413)
+                )
                 continue
             if size == 0:
                 problems.append(FileProblem(shown, "the file is empty", 422))
@@ -123,10 +127,20 @@ def receive_uploads(
             except RuleConfigError as exc:
                 problems.append(FileProblem(shown, "; ".join(exc.problems), 422))
                 continue
-            checked.append((private, NewUpload(
-                sha256="", size=size, filename=shown, extension=ext, content_type=ctype or "application/octet-stream",
-                format=fmt, papers=int(profile.total) + int(profile.rejected_total),
-            )))
+            checked.append(
+                (
+                    private,
+                    NewUpload(
+                        sha256="",
+                        size=size,
+                        filename=shown,
+                        extension=ext,
+                        content_type=ctype or "application/octet-stream",
+                        format=fmt,
+                        papers=int(profile.total) + int(profile.rejected_total),
+                    ),
+                )
+            )
         if problems:
             raise UploadRefused(problems)
         stored = []

@@ -89,14 +89,19 @@ def results_view(count: Count) -> ResultsView:
     charts = []
     for r in rounds:
         top = max(r.tally.values(), default=Fraction(0))
-        ordered = sorted(r.tally.items(), key=lambda kv: (-kv[1], count.candidate_names.index(kv[0])))
+        ordered = sorted(
+            r.tally.items(), key=lambda kv: (-kv[1], count.candidate_names.index(kv[0]))
+        )
         bars = [
             Bar(
                 label=name,
                 value=grouped(v),
                 percent=float(v / top * 100) if top else 0.0,
-                status="elected" if elected_at.get(name, 10**9) <= r.number else
-                "excluded" if excluded_at.get(name) == r.number else "",
+                status="elected"
+                if elected_at.get(name, 10**9) <= r.number
+                else "excluded"
+                if excluded_at.get(name) == r.number
+                else "",
             )
             for name, v in ordered
         ]
@@ -105,7 +110,9 @@ def results_view(count: Count) -> ResultsView:
     for r in rounds:
         for src, flows in r.transfers.items():
             for dst, amount in flows.items():
-                transfers.append({"round": r.number, "from": src, "to": dst, "votes": grouped(amount)})
+                transfers.append(
+                    {"round": r.number, "from": src, "to": dst, "votes": grouped(amount)}
+                )
     received = []
     for r in rounds:
         totals: dict[str, Fraction] = {}

@@ -32,7 +32,13 @@ from ...ties import TieBreak, TieBreaker, TieRule
 from ._driver import Outcome, condorcet_count, pick_among
 from .pairwise import OvervoteRule, PairwiseMatrix, UnreadableRule
 
-__all__ = ["CopelandRules", "PairwiseTieScore", "copeland_scores", "count", "register_counting_methods"]
+__all__ = [
+    "CopelandRules",
+    "PairwiseTieScore",
+    "copeland_scores",
+    "count",
+    "register_counting_methods",
+]
 
 
 class PairwiseTieScore(Enum):

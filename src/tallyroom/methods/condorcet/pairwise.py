@@ -201,9 +201,13 @@ class PairwiseMatrix:
     def text_lines(self) -> list[str]:
         """The matrix as aligned text lines (row X, column Y: papers ranking X above Y)."""
         labels = [str(i + 1) for i in range(self.n)]
-        cells = [[("-" if i == j else str(self.d[i][j])) for j in range(self.n)] for i in range(self.n)]
+        cells = [
+            [("-" if i == j else str(self.d[i][j])) for j in range(self.n)] for i in range(self.n)
+        ]
         width = max([len(c) for row in cells for c in row] + [len(x) for x in labels] + [1])
-        head = max((len(f"{k} {c}") for k, c in zip(labels, self.candidates, strict=True)), default=0)
+        head = max(
+            (len(f"{k} {c}") for k, c in zip(labels, self.candidates, strict=True)), default=0
+        )
         out = [" " * head + "  " + " ".join(x.rjust(width) for x in labels)]
         for k, name, row in zip(labels, self.candidates, cells, strict=True):
             out.append(f"{k} {name}".ljust(head) + "  " + " ".join(c.rjust(width) for c in row))
@@ -225,9 +229,7 @@ def pairwise_matrix(
     d = np.zeros((n, n), dtype=np.int64)
     for i in range(n):
         d[i] = w @ (lv[:, i : i + 1] < lv).astype(np.int64)
-    ranked_any = (
-        np.any(lv != lv[:, :1], axis=1) if n else np.zeros(len(w), dtype=bool)
-    )
+    ranked_any = np.any(lv != lv[:, :1], axis=1) if n else np.zeros(len(w), dtype=bool)
     names = profile.candidates.names
     return PairwiseMatrix(
         candidates=tuple(names[i] for i in idx),
@@ -260,4 +262,3 @@ def first_preferences(
     np.add.at(sums, which[single], w[single])
     out = [int(x) for x in sums.tolist()]
     return out, int(w[~single].sum())
-

@@ -60,7 +60,6 @@ class RankedPairsRules:
     ties: TieBreak = field(default_factory=lambda: TieBreak(steps=(TieRule.LOT,)))
 
 
-
 def _reaches(locked: set[tuple[int, int]], start: int, goal: int) -> bool:
     """Is there a path of locked pairs from ``start`` to ``goal``?"""
     seen = {start}

@@ -47,7 +47,6 @@ class SchulzeRules:
     ties: TieBreak = field(default_factory=lambda: TieBreak(steps=(TieRule.LOT,)))
 
 
-
 def strongest_paths(m: PairwiseMatrix, measure: Strength) -> list[list[int]]:
     """``p[i][j]``: the strength of the strongest path from ``i`` to ``j`` (Schulze 2011 §2.2)."""
     n = m.n
@@ -78,9 +77,7 @@ def decide(m: PairwiseMatrix, rules: Any, breaker: TieBreaker) -> Outcome:
     notes = [f"strongest paths p[X,Y] ({rules.strength.value}):"]
     paths = PairwiseMatrix(m.candidates, tuple(tuple(r) for r in p), m.papers, m.no_preference)
     notes += [f"  {line}" for line in paths.text_lines()]
-    notes.append(
-        "potential winners (p[X,Y] >= p[Y,X] for every Y): " + ", ".join(potential)
-    )
+    notes.append("potential winners (p[X,Y] >= p[Y,X] for every Y): " + ", ".join(potential))
     reason = (
         "strongest paths to every other candidate at least as strong as theirs back"
         if not ties

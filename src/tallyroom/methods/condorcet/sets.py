@@ -59,9 +59,7 @@ def smith_set(m: PairwiseMatrix) -> tuple[str, ...]:
     n = m.n
     weak = [[i != j and m.d[i][j] >= m.d[j][i] for j in range(n)] for i in range(n)]
     reach = _closure(weak)
-    return tuple(
-        m.candidates[i] for i in range(n) if all(reach[i][j] for j in range(n) if j != i)
-    )
+    return tuple(m.candidates[i] for i in range(n) if all(reach[i][j] for j in range(n) if j != i))
 
 
 def schwartz_set(m: PairwiseMatrix) -> tuple[str, ...]:

@@ -142,11 +142,14 @@ class _Count:
         tally = self.piles.tally
         while self.vacancies() > 0:
             n = self.vacancies()
-            active = self.valid_units - self.non_transferable() - sum(
-                min(tally[e], self.q) for e in self.log.elected
+            active = (
+                self.valid_units
+                - self.non_transferable()
+                - sum(min(tally[e], self.q) for e in self.log.elected)
             )
             reached = [
-                c for c in self.piles.continuing_indices()
+                c
+                for c in self.piles.continuing_indices()
                 if tally[c] >= self.q or (tally[c] > 0 and tally[c] * (n + 1) >= active)
             ]
             if not reached:
@@ -159,28 +162,36 @@ class _Count:
                 breaker = TieBreaker(TieBreak(steps=(TieRule.FORWARD_COUNTBACK,)), self.names)
                 try:
                     chosen, record = breaker.choose(
-                        kind="election", round_no=self.log.stage,
-                        tied=[self.names[c] for c in tied], pick=Pick.HIGHEST, n=n,
-                        history=self.log.history)
+                        kind="election",
+                        round_no=self.log.stage,
+                        tied=[self.names[c] for c in tied],
+                        pick=Pick.HIGHEST,
+                        n=n,
+                        history=self.log.history,
+                    )
                 except TieDecisionRequired:
-                    self.log.note("equal votes for too few places: none deemed elected at "
-                                  "this stage (ERS97 5.6.2)")
+                    self.log.note(
+                        "equal votes for too few places: none deemed elected at "
+                        "this stage (ERS97 5.6.2)"
+                    )
                     return
                 self.log.tie(record)
                 tied = [self.names.index(x) for x in chosen]
             c = tied[0]
             self.piles.continuing[c] = False
             self.elected_at[c] = self.log.stage
-            self.log.elect(c, "reached the quota" if tally[c] >= self.q else
-                           "reached the total active vote / (places left + 1)")
+            self.log.elect(
+                c,
+                "reached the quota"
+                if tally[c] >= self.q
+                else "reached the total active vote / (places left + 1)",
+            )
 
     def vacancies(self) -> int:
         return self.seats - len(self.log.elected)
 
     def pending_surpluses(self) -> list[int]:
-        return [
-            c for c in self.log.elected if c not in self.done and self.piles.tally[c] > self.q
-        ]
+        return [c for c in self.log.elected if c not in self.done and self.piles.tally[c] > self.q]
 
     def move(self, source: int, parcel: Parcel, dest: IntArray, at: IntArray) -> int:
         """Give ``parcel``'s papers to ``dest``; log it; return the units moved or exhausted."""
@@ -213,12 +224,14 @@ class _Count:
                 note = f"transfer value {self.fmt(tv)} over {n} transferable papers"
             where = "all papers" if first else f"parcel received at stage {papers.stage}"
             note = f"surplus {self.fmt(surplus)} of {self.names[c]} from {where}: {note}"
-            moved_papers = Parcel(papers.stage, papers.rows, papers.counts,
-                                  np.where(ok, values, 0), papers.pos)
+            moved_papers = Parcel(
+                papers.stage, papers.rows, papers.counts, np.where(ok, values, 0), papers.pos
+            )
             moved = self.move(c, moved_papers, dest, at)
             rest = surplus - moved
-            self.log.transfer(c, FRACTIONS if value_ok > surplus else SURPLUS_NOT_TRANSFERABLE,
-                              rest)
+            self.log.transfer(
+                c, FRACTIONS if value_ok > surplus else SURPLUS_NOT_TRANSFERABLE, rest
+            )
         else:
             papers = piles.all_papers(c)
             dest, at = piles.destinations(papers)
@@ -228,17 +241,22 @@ class _Count:
                 values = muldiv(papers.values, surplus, total)
                 tvs = sorted({int(v) for v in papers.values.tolist()}, reverse=True)
                 parts = [f"{self.fmt(v)} -> {self.fmt(v * surplus // total)}" for v in tvs]
-                note = (f"surplus {self.fmt(surplus)} of {self.names[c]} over all "
-                        f"{papers.papers} papers; transfer values: " + ", ".join(parts))
+                note = (
+                    f"surplus {self.fmt(surplus)} of {self.names[c]} over all "
+                    f"{papers.papers} papers; transfer values: " + ", ".join(parts)
+                )
             else:
                 # RCTab: surplus fraction = surplus / total truncated, then each paper's
                 # value x fraction truncated (decimalPlacesForVoteArithmetic).
                 fraction = surplus * self.scale // total
                 values = muldiv(papers.values, fraction, self.scale)
-                note = (f"surplus {self.fmt(surplus)} of {self.names[c]}: surplus fraction "
-                        f"{self.fmt(fraction)} applied to all {papers.papers} papers")
-            moved = self.move(c, Parcel(papers.stage, papers.rows, papers.counts, values,
-                                        papers.pos), dest, at)
+                note = (
+                    f"surplus {self.fmt(surplus)} of {self.names[c]}: surplus fraction "
+                    f"{self.fmt(fraction)} applied to all {papers.papers} papers"
+                )
+            moved = self.move(
+                c, Parcel(papers.stage, papers.rows, papers.counts, values, papers.pos), dest, at
+            )
             self.log.transfer(c, FRACTIONS, surplus - moved)
         piles.tally[c] = self.q
         piles.piles[c] = []
@@ -257,9 +275,7 @@ class _Count:
         gap = cont[1] - cont[0]
         if self.rules.deferral is Deferral.NI:
             # r.49(10)(a) the two lowest; (b) two or more lowest and the candidate above.
-            return total < gap or any(
-                total < cont[k] - sum(cont[:k]) for k in range(2, len(cont))
-            )
+            return total < gap or any(total < cont[k] - sum(cont[:k]) for k in range(2, len(cont)))
         if total <= gap:  # ERS97 5.2.2(a)
             return True
         group = self.bulk_group(total)  # ERS97 5.2.2(b)
@@ -324,8 +340,12 @@ class _Count:
         group = sorted(group)  # candidate order
         for c in group:
             piles.continuing[c] = False
-            self.log.exclude(c, "lowest votes" if len(group) == 1 else
-                             "excluded together with the other lowest candidates (5.2.5)")
+            self.log.exclude(
+                c,
+                "lowest votes"
+                if len(group) == 1
+                else "excluded together with the other lowest candidates (5.2.5)",
+            )
         names = ", ".join(self.names[c] for c in group)
         mode = self.rules.exclusion
         held = [(c, piles.all_papers(c)) for c in group]
@@ -335,16 +355,22 @@ class _Count:
         else:
             rest = held
             if mode is ExclusionTransfer.FIRST_PREFERENCES_THEN_BY_VALUE:
-                first = [(c, Parcel.join([p for p in piles.piles[c] if p.stage == 1], 1))
-                         for c in group]
+                first = [
+                    (c, Parcel.join([p for p in piles.piles[c] if p.stage == 1], 1)) for c in group
+                ]
                 if any(p.papers for _, p in first):
                     batches.append((first, f"Exclusion of {names}: first preferences"))
-                rest = [(c, Parcel.join([p for p in piles.piles[c] if p.stage != 1], 0))
-                        for c in group]
+                rest = [
+                    (c, Parcel.join([p for p in piles.piles[c] if p.stage != 1], 0)) for c in group
+                ]
             values = sorted({int(x) for _, p in rest for x in p.values.tolist()}, reverse=True)
             for v in values:
-                batches.append(([(c, p.take(p.values == v)) for c, p in rest],
-                                f"Exclusion of {names}: papers at {self.fmt(v)}"))
+                batches.append(
+                    (
+                        [(c, p.take(p.values == v)) for c, p in rest],
+                        f"Exclusion of {names}: papers at {self.fmt(v)}",
+                    )
+                )
         for c in group:
             piles.piles[c] = []
         self.batches.extend(batches)
@@ -393,16 +419,21 @@ class _Count:
                 continue
             if pending:
                 self.log.note(
-                    "surpluses of " + ", ".join(self.names[c] for c in pending)
+                    "surpluses of "
+                    + ", ".join(self.names[c] for c in pending)
                     + " deferred: they cannot change who is excluded"
                 )
             group = self.choose_exclusion()
-            if (self.rules.last_exclusion is LastExclusion.NOT_MADE
-                    and len(cont) - len(group) <= self.vacancies()):
+            if (
+                self.rules.last_exclusion is LastExclusion.NOT_MADE
+                and len(cont) - len(group) <= self.vacancies()
+            ):
                 # ERS97 5.5.1: the proposed exclusion would leave as many continuing
                 # candidates as places: they are deemed elected without it.
-                self.elect_rest([c for c in cont if c not in group],
-                                "continuing candidates equal the places left (5.5.1)")
+                self.elect_rest(
+                    [c for c in cont if c not in group],
+                    "continuing candidates equal the places left (5.5.1)",
+                )
                 return
             self.exclude(group)
             action = self.transfer_batch()
@@ -421,8 +452,11 @@ class _Count:
         if tally[top] < rest or sum(tally[c] == tally[top] for c in cont) > 1:
             return False
         self.piles.continuing[top] = False
-        self.log.elect(top, "at least the votes of the other continuing candidates plus the "
-                            "untransferred surpluses (r.52(2))")
+        self.log.elect(
+            top,
+            "at least the votes of the other continuing candidates plus the "
+            "untransferred surpluses (r.52(2))",
+        )
         return True
 
     def largest(self, pending: list[int]) -> int:
@@ -441,13 +475,20 @@ class _Count:
         pending = self.pending_surpluses()
         if not pending:
             return
-        notes = [self.transfer_surplus(c) for c in sorted(pending,
-                                                          key=lambda c: -self.piles.tally[c])]
+        notes = [
+            self.transfer_surplus(c) for c in sorted(pending, key=lambda c: -self.piles.tally[c])
+        ]
         self.open("Surplus of " + ", ".join(self.names[c] for c in pending), notes)
 
 
-def count_gregory(profile: Profile, rules: GregoryRules, seats: int, *, method: str,
-                  extras: dict[str, Any] | None = None) -> Count:
+def count_gregory(
+    profile: Profile,
+    rules: GregoryRules,
+    seats: int,
+    *,
+    method: str,
+    extras: dict[str, Any] | None = None,
+) -> Count:
     """Count ``profile`` under a Gregory-family rule set."""
     state = _Count(profile, rules, seats)
     state.run()

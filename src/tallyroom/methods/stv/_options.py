@@ -212,7 +212,7 @@ def papers_in_order(profile: Profile, order: PaperOrder) -> npt.NDArray[np.int64
     if profile.paper_order is None:
         raise CountError(
             "this rule set moves particular papers, so it needs them in file order: read the "
-            "ballots with keep_order=True, or set the rule option order = \"rows\" to count "
+            'ballots with keep_order=True, or set the rule option order = "rows" to count '
             "them in the profile's order of distinct rankings"
         )
     return profile.paper_order.astype(np.int64)

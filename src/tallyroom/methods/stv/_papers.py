@@ -100,8 +100,10 @@ def muldiv(values: IntArray, mul: int, div: int) -> IntArray:
     if top * mul < 2**62:
         return (values * mul) // div
     exact = [v * mul // div for v in values.tolist()]
-    return np.array(exact, dtype=np.int64) if max(exact, default=0) < 2**62 else np.array(
-        exact, dtype=object
+    return (
+        np.array(exact, dtype=np.int64)
+        if max(exact, default=0) < 2**62
+        else np.array(exact, dtype=object)
     )
 
 
@@ -193,8 +195,13 @@ class Piles:
         }
         valid = dest >= 0
         self.distribute(
-            Parcel(1, rows[valid], counts[valid], np.full(int(valid.sum()), self.scale, np.int64),
-                   start[valid]),
+            Parcel(
+                1,
+                rows[valid],
+                counts[valid],
+                np.full(int(valid.sum()), self.scale, np.int64),
+                start[valid],
+            ),
             dest[valid],
             at[valid],
             stage=1,
@@ -221,8 +228,15 @@ class Piles:
             return received
         for c in np.unique(dest[dest >= 0]).tolist():
             mask = dest == c
-            got = Parcel(stage, parcel.rows[mask], parcel.counts[mask], parcel.values[mask],
-                         at[mask], source, parcel.tv)
+            got = Parcel(
+                stage,
+                parcel.rows[mask],
+                parcel.counts[mask],
+                parcel.values[mask],
+                at[mask],
+                source,
+                parcel.tv,
+            )
             self.piles[c].append(got)
             units = got.units
             self.tally[c] += units

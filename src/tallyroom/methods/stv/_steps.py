@@ -8,22 +8,23 @@ from ._papers import BROKEN, NO_FURTHER, VOID, IntArray, Parcel, Piles
 __all__ = ["elect_reached", "move"]
 
 
-def move(piles: Piles, log: StageLog, source: int, parcel: Parcel, dest: IntArray,
-         at: IntArray) -> int:
+def move(
+    piles: Piles, log: StageLog, source: int, parcel: Parcel, dest: IntArray, at: IntArray
+) -> int:
     """Give ``parcel``'s papers to ``dest`` (next stage), log the flows, return units out.
 
     Papers with no further preference, or whose next mark is void, are logged as
     exhausted at their value (they leave the count).
     """
-    received = piles.distribute(
-        parcel, dest, at, stage=log.stage + 1, source=piles.names[source]
-    )
+    received = piles.distribute(parcel, dest, at, stage=log.stage + 1, source=piles.names[source])
     for c, units in received.items():
         log.transfer(source, c, units)
     out = sum(received.values())
     for code, reason in (
-            (NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE), (BROKEN, BROKEN_SEQUENCE)
-        ):
+        (NO_FURTHER, NON_TRANSFERABLE),
+        (VOID, VOID_PREFERENCE),
+        (BROKEN, BROKEN_SEQUENCE),
+    ):
         mask = dest == code
         units = int((parcel.counts[mask] * parcel.values[mask]).sum())
         log.transfer(source, reason, units)
@@ -31,8 +32,9 @@ def move(piles: Piles, log: StageLog, source: int, parcel: Parcel, dest: IntArra
     return out
 
 
-def elect_reached(piles: Piles, log: StageLog, quota_units: int,
-                  elected_at: dict[int, int]) -> list[int]:
+def elect_reached(
+    piles: Piles, log: StageLog, quota_units: int, elected_at: dict[int, int]
+) -> list[int]:
     """Deem elected every continuing candidate at or above the quota, most votes first."""
     tally = piles.tally
     reached = [c for c in piles.continuing_indices() if tally[c] >= quota_units]

@@ -69,9 +69,7 @@ AEC_SENATE = SenateRules()
 class _Senate:
     def __init__(self, profile: Profile, rules: SenateRules, seats: int) -> None:
         self.rules, self.seats = rules, seats
-        self.piles = Piles(
-            profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER
-        )
+        self.piles = Piles(profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER)
         self.valid, self.invalid = self.piles.start(profile)
         check_contest(self.piles.n - len(profile.withdrawn), seats, self.valid)
         self.q = self.valid // (seats + 1) + 1  # s.273(8)
@@ -109,7 +107,9 @@ class _Senate:
             log.transfer(source, d, votes)
             out += votes
         for code, reason in (
-            (NO_FURTHER, NON_TRANSFERABLE), (VOID, VOID_PREFERENCE), (BROKEN, BROKEN_SEQUENCE)
+            (NO_FURTHER, NON_TRANSFERABLE),
+            (VOID, VOID_PREFERENCE),
+            (BROKEN, BROKEN_SEQUENCE),
         ):
             votes = math.floor(int(papers.counts[dest == code].sum()) * tv)
             log.transfer(source, reason, votes)
@@ -124,18 +124,25 @@ class _Senate:
             votes = [self.log.history[k].get(n, Fraction(0)) for n in names]
             if len(set(votes)) == len(votes):
                 best = max(range(len(tied)), key=lambda i: votes[i])
-                self.log.tie(TieDecision(
-                    kind=kind, tied=tuple(names), chosen=(names[best],),
-                    rule="countback",
-                    detail=f"s.273(22): count {k + 1}, the last at which each differed: "
-                    + ", ".join(f"{n} {format_exact(v)}" for n, v in zip(names, votes,
-                                                                         strict=True)),
-                ))
+                self.log.tie(
+                    TieDecision(
+                        kind=kind,
+                        tied=tuple(names),
+                        chosen=(names[best],),
+                        rule="countback",
+                        detail=f"s.273(22): count {k + 1}, the last at which each differed: "
+                        + ", ".join(
+                            f"{n} {format_exact(v)}" for n, v in zip(names, votes, strict=True)
+                        ),
+                    )
+                )
                 return tied[best]
-        lot = TieBreak(steps=(TieRule.LOT,), seed=self.rules.ties.seed,
-                       decisions=self.rules.ties.decisions)
+        lot = TieBreak(
+            steps=(TieRule.LOT,), seed=self.rules.ties.seed, decisions=self.rules.ties.decisions
+        )
         chosen, record = TieBreaker(lot, self.piles.names).choose(
-            kind=kind, round_no=self.log.stage, tied=names, pick=Pick.HIGHEST)
+            kind=kind, round_no=self.log.stage, tied=names, pick=Pick.HIGHEST
+        )
         self.log.tie(record)
         return self.piles.names.index(chosen[0])
 
@@ -148,8 +155,10 @@ class _Senate:
         self.piles.tally[c] = self.q
         self.piles.piles[c] = []
         self.done.add(c)
-        return (f"surplus {surplus} of {self.piles.names[c]} over {papers.papers} papers: "
-                f"transfer value {tv.numerator}/{tv.denominator}")
+        return (
+            f"surplus {surplus} of {self.piles.names[c]} over {papers.papers} papers: "
+            f"transfer value {tv.numerator}/{tv.denominator}"
+        )
 
     def exclude(self) -> None:
         piles = self.piles
@@ -193,8 +202,13 @@ class _Senate:
                     self.log.elect(c, "continuing candidates equal the vacancies (s.273(18))")
                 return
             pending = [c for c in self.log.elected if c not in self.done and t[c] > self.q]
-            if (self.rules.last_two and len(cont) == 2 and self.vacancies() == 1
-                    and not pending and not self.batches):  # s.273(17)
+            if (
+                self.rules.last_two
+                and len(cont) == 2
+                and self.vacancies() == 1
+                and not pending
+                and not self.batches
+            ):  # s.273(17)
                 a, b = sorted(cont, key=lambda c: -t[c])
                 winner = a if t[a] != t[b] else self.log.choose("final", [a, b], Pick.HIGHEST)[0]
                 self.piles.continuing[winner] = False
@@ -222,9 +236,15 @@ def count(profile: Profile, rules: SenateRules = AEC_SENATE, seats: int = 1) -> 
     rejected = dict(profile.rejected)
     for reason, n in state.invalid.items():
         rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(method="aec-senate", rules=rules, seats=seats, profile=profile,
-                            valid_papers=state.valid, rejected=rejected,
-                            extras={"quota": str(state.q), "places": 0})
+    return state.log.finish(
+        method="aec-senate",
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=state.valid,
+        rejected=rejected,
+        extras={"quota": str(state.q), "places": 0},
+    )
 
 
 def _count(profile: Profile, rules: object, seats: int) -> Count:

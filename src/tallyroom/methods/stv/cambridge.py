@@ -142,14 +142,20 @@ class _Cambridge:
         order += list(range(min(n - 1, total)))
         moved = self.give(c, papers, order, surplus)
         self.piles.piles[c] = []
-        return (f"surplus {surplus} of {self.piles.names[c]}: every n-th of {total} ballots "
-                f"in counting order (n = {n}); {moved} moved")
+        return (
+            f"surplus {surplus} of {self.piles.names[c]}: every n-th of {total} ballots "
+            f"in counting order (n = {n}); {moved} moved"
+        )
 
     def defeat(self, losers: list[int], action: str) -> None:
         for c in losers:
             self.piles.continuing[c] = False
-            self.log.exclude(c, "fewer votes than the nomination threshold (g)"
-                             if len(losers) > 1 or "threshold" in action else "lowest votes")
+            self.log.exclude(
+                c,
+                "fewer votes than the nomination threshold (g)"
+                if len(losers) > 1 or "threshold" in action
+                else "lowest votes",
+            )
         for c in losers:
             papers = self.piles.all_papers(c)
             self.give(c, papers, list(range(papers.papers)), None)
@@ -194,9 +200,15 @@ def count(profile: Profile, rules: CambridgeRules = CAMBRIDGE, seats: int = 1) -
     rejected = dict(profile.rejected)
     for reason, n in state.invalid.items():
         rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(method="cambridge", rules=rules, seats=seats, profile=profile,
-                            valid_papers=state.valid, rejected=rejected,
-                            extras={"quota": str(state.q), "places": 0})
+    return state.log.finish(
+        method="cambridge",
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=state.valid,
+        rejected=rejected,
+        extras={"quota": str(state.q), "places": 0},
+    )
 
 
 def _count(profile: Profile, rules: object, seats: int) -> Count:

@@ -78,9 +78,7 @@ IRISH = IrishRules()
 class _Irish:
     def __init__(self, profile: Profile, rules: IrishRules, seats: int) -> None:
         self.rules, self.seats = rules, seats
-        self.piles = Piles(
-            profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER
-        )
+        self.piles = Piles(profile, 1, gaps_break=rules.skipped is SkippedPreference.ENDS_PAPER)
         self.valid, self.invalid = self.piles.start(
             profile, papers_in_order=papers_in_order(profile, rules.order)
         )
@@ -135,12 +133,13 @@ class _Irish:
             rank = sorted(exact, key=lambda d: (-(exact[d] - alloc[d]), -self.first[d], d))
             if short:
                 key = (exact[rank[short - 1]] - alloc[rank[short - 1]], self.first[rank[short - 1]])
-                sure = [d for d in rank[:short]
-                        if (exact[d] - alloc[d], self.first[d]) != key]
+                sure = [d for d in rank[:short] if (exact[d] - alloc[d], self.first[d]) != key]
                 tied = [d for d in rank if (exact[d] - alloc[d], self.first[d]) == key]
-                chosen = sure + (log.choose("equality of fractions", tied, Pick.HIGHEST,
-                                            n=short - len(sure))
-                                 if len(tied) > short - len(sure) else tied)
+                chosen = sure + (
+                    log.choose("equality of fractions", tied, Pick.HIGHEST, n=short - len(sure))
+                    if len(tied) > short - len(sure)
+                    else tied
+                )
                 for d in chosen:
                     alloc[d] += 1
         # The papers last filed in each sub-parcel move (s.121(3)): the last in order.
@@ -157,8 +156,10 @@ class _Irish:
         self.done.add(c)
         where = "all papers" if first else f"the sub-parcel received at count {papers.stage}"
         moved = ", ".join(f"{piles.names[d]} {k}" for d, k in sorted(alloc.items()))
-        return (f"surplus {surplus} of {piles.names[c]} from {where}: {transferable} "
-                f"transferable papers; papers moved: {moved}")
+        return (
+            f"surplus {surplus} of {piles.names[c]} from {where}: {transferable} "
+            f"transferable papers; papers moved: {moved}"
+        )
 
     def lowest_group(self, surpluses: int) -> list[int]:
         """s.122: the most lowest candidates (2 or more) whose votes plus the untransferred
@@ -182,8 +183,12 @@ class _Irish:
                 group = self.log.choose("exclusion", group, Pick.LOWEST)
         for c in group:
             piles.continuing[c] = False
-            self.log.exclude(c, "lowest votes" if len(group) == 1 else
-                             "excluded with the other lowest candidates (s.122)")
+            self.log.exclude(
+                c,
+                "lowest votes"
+                if len(group) == 1
+                else "excluded with the other lowest candidates (s.122)",
+            )
         for c in group:
             papers: Parcel = piles.all_papers(c)
             dest, at = piles.destinations(papers)
@@ -208,8 +213,10 @@ class _Irish:
                 others = sum(t[c] for c in cont if c != top)
                 if t[top] > others + sum(t[c] - self.q for c in pending):
                     self.piles.continuing[top] = False
-                    self.log.elect(top, "votes exceed all other continuing candidates plus "
-                                        "surpluses (s.124(2))")
+                    self.log.elect(
+                        top,
+                        "votes exceed all other continuing candidates plus surpluses (s.124(2))",
+                    )
                     return
             if len(cont) == self.vacancies() + 1:  # s.124(1A)
                 order = sorted(cont, key=lambda c: t[c])
@@ -217,8 +224,11 @@ class _Irish:
                 if t[order[0]] + surpluses < t[order[1]]:
                     for c in sorted(order[1:], key=lambda c: -t[c]):
                         self.piles.continuing[c] = False
-                        self.log.elect(c, "the lowest continuing candidate plus the surpluses "
-                                          "cannot reach the next (s.124(1A))")
+                        self.log.elect(
+                            c,
+                            "the lowest continuing candidate plus the surpluses "
+                            "cannot reach the next (s.124(1A))",
+                        )
                     return
             if pending and not self.deferred(pending):
                 top_s = max(t[c] for c in pending)
@@ -240,9 +250,15 @@ def count(profile: Profile, rules: IrishRules = IRISH, seats: int = 1) -> Count:
     rejected = dict(profile.rejected)
     for reason, n in state.invalid.items():
         rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(method="irish-stv", rules=rules, seats=seats, profile=profile,
-                            valid_papers=state.valid, rejected=rejected,
-                            extras={"quota": str(state.q), "places": 0})
+    return state.log.finish(
+        method="irish-stv",
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=state.valid,
+        rejected=rejected,
+        extras={"quota": str(state.q), "places": 0},
+    )
 
 
 def _count(profile: Profile, rules: object, seats: int) -> Count:

@@ -121,15 +121,18 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
     # A paper is valid when its first mark (blanks and withdrawn candidates passed over)
     # is a single candidate.
     rows = np.arange(profile.n_distinct, dtype=np.int64)
-    first, _ = next_preferences(ballots, rows, np.full(rows.shape[0], -1, dtype=np.int64),
-                                standing, gaps_break)
+    first, _ = next_preferences(
+        ballots, rows, np.full(rows.shape[0], -1, dtype=np.int64), standing, gaps_break
+    )
     valid_rows = first >= 0
     valid = int(profile.weights[valid_rows].sum())
     invalid = {
         reason: int(profile.weights[first == code].sum())
-        for code, reason in ((NO_FURTHER, "no first preference"),
-                             (VOID, "first preference void (more than one or uncertain)"),
-                             (BROKEN, "first preference not marked (sequence starts later)"))
+        for code, reason in (
+            (NO_FURTHER, "no first preference"),
+            (VOID, "first preference void (more than one or uncertain)"),
+            (BROKEN, "first preference not marked (sequence starts later)"),
+        )
     }
     check_contest(n - len(withdrawn), seats, valid)
     b = ballots[valid_rows]
@@ -159,11 +162,19 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
         elif nt:
             log.exhausted[NON_TRANSFERABLE] = nt
         previous = (tally, nt)
-        log.open(tally, "First preferences" if iteration == 1 else f"Iteration {iteration}",
-                 threshold=Fraction(q, SCALE),
-                 notes=("keep values: " + ", ".join(
-                     f"{names[c]} {format_fixed(Fraction(int(keep[c]), SCALE), 9)}"
-                     for c in range(n) if status[c] != "excluded"),))
+        log.open(
+            tally,
+            "First preferences" if iteration == 1 else f"Iteration {iteration}",
+            threshold=Fraction(q, SCALE),
+            notes=(
+                "keep values: "
+                + ", ".join(
+                    f"{names[c]} {format_fixed(Fraction(int(keep[c]), SCALE), 9)}"
+                    for c in range(n)
+                    if status[c] != "excluded"
+                ),
+            ),
+        )
         newly = [c for c in range(n) if status[c] == "hopeful" and tally[c] >= q]
         for c in sorted(newly, key=lambda c: -tally[c]):
             status[c] = "elected"
@@ -195,15 +206,26 @@ def count(profile: Profile, rules: MeekRules = MEEK_NZ, seats: int = 1) -> Count
     for reason, k in invalid.items():
         if k:
             rejected[reason] = rejected.get(reason, 0) + k
-    return log.finish(method="meek-nz", rules=rules, seats=seats, profile=profile,
-                      valid_papers=valid, rejected=rejected,
-                      extras={"iterations": iteration, "places": 9,
-                              "keep_values": {names[c]: format_fixed(Fraction(int(keep[c]),
-                                              SCALE), 9) for c in range(n)}})
+    return log.finish(
+        method="meek-nz",
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=valid,
+        rejected=rejected,
+        extras={
+            "iterations": iteration,
+            "places": 9,
+            "keep_values": {
+                names[c]: format_fixed(Fraction(int(keep[c]), SCALE), 9) for c in range(n)
+            },
+        },
+    )
 
 
-def _log_changes(log: StageLog, before: tuple[list[int], int], after: tuple[list[int], int]
-                 ) -> None:
+def _log_changes(
+    log: StageLog, before: tuple[list[int], int], after: tuple[list[int], int]
+) -> None:
     """Net changes between iterations as transfers (fallers to risers, in candidate order)."""
     fell = [(c, b - a) for c, (b, a) in enumerate(zip(before[0], after[0], strict=True)) if b > a]
     rose: list[tuple[int | str, int]] = [

@@ -26,7 +26,9 @@ def write(rows: list[list[str]]) -> str:
 
 def main() -> None:
     with open(DATA / "candidates.csv", newline="", encoding="utf-8") as f:
-        names = [r["name"] for r in sorted(csv.DictReader(f), key=lambda r: int(r["ballot_position"]))]
+        names = [
+            r["name"] for r in sorted(csv.DictReader(f), key=lambda r: int(r["ballot_position"]))
+        ]
     cell: dict[tuple[str, str], int] = {}
     with open(DATA / "first_second_choice_matrix.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -36,9 +38,16 @@ def main() -> None:
 
     rows = [["first preference", *names, "no second preference", "second preference void", "total"]]
     for n in names:
-        rows.append([n, *(str(cell[(n, s)]) for s in names), str(cell[(n, NO_VALID)]), "0", str(firsts[n])])
+        rows.append(
+            [n, *(str(cell[(n, s)]) for s in names), str(cell[(n, NO_VALID)]), "0", str(firsts[n])]
+        )
     rows.append(
-        ["total", *(str(sum(cell[(f, s)] for f in names)) for s in seconds), "0", str(sum(firsts.values()))]
+        [
+            "total",
+            *(str(sum(cell[(f, s)] for f in names)) for s in seconds),
+            "0",
+            str(sum(firsts.values())),
+        ]
     )
     (HERE / "expected_crosstab.csv").write_text(write(rows), encoding="utf-8")
 

@@ -113,7 +113,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "audit_events", "counts", "uploads", "blobs", "contests", "elections", "settings",
-        "sessions", "users",
+        "audit_events",
+        "counts",
+        "uploads",
+        "blobs",
+        "contests",
+        "elections",
+        "settings",
+        "sessions",
+        "users",
     ):
         op.drop_table(table)
