@@ -207,6 +207,8 @@ def count(
     """
     spec = get_method(method)
     resolved = resolve_rules(method, rules, tie_seed=tie_seed, tie_decisions=tie_decisions)
+    if not isinstance(resolved, spec.rules_class):  # a method's count() relies on this
+        raise RuleConfigError(f"rules for {method!r} must be a {spec.rules_class.__name__}")
     n_seats = seats if seats is not None else (profile.seats or 1)
     if n_seats < 1:
         raise RuleConfigError("seats must be at least 1")

@@ -75,8 +75,9 @@ class MethodSpec:
     """A counting method (or a named preset of one).
 
     ``count(profile, rules, seats)`` returns the :class:`Count`; ``rules_class`` is
-    the frozen dataclass of its options and ``default_rules`` the rules used when
-    none are given (for a preset: the preset's rules).
+    the frozen dataclass of its options (``tallyroom.count`` only ever passes an
+    instance of it) and ``default_rules`` the rules used when none are given (for a
+    preset: the preset's rules).
     """
 
     name: str

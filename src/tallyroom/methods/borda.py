@@ -168,11 +168,6 @@ def count(profile: Profile, rules: BordaRules, seats: int = 1) -> Count:
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, BordaRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -181,7 +176,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="points by ranking position (m-1 for first ... 0 for last); most points wins",
             rules_class=BordaRules,
             default_rules=BordaRules(),
-            count=_count,
+            count=count,
             source="Borda (1781); Emerson, SCW 40 (2013) 353-358",
         )
     ]

@@ -187,11 +187,6 @@ def count(profile: Profile, rules: FPTPRules, seats: int = 1) -> Count:
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, FPTPRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -200,7 +195,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="most votes wins; with N seats each voter has N votes",
             rules_class=FPTPRules,
             default_rules=FPTPRules(),
-            count=_count,
+            count=count,
             source="RPA 1983 Sch 1 r.47, r.49; SI 2006/3304 Sch 2",
             multi_seat=True,
         )

@@ -133,7 +133,9 @@ def to_count(
     )
 
 
-def count_passes(profile: Profile, rules: IRVRules, seats: int, **options: object) -> list[Tabulation]:
+def count_passes(
+    profile: Profile, rules: IRVRules, seats: int, **options: object
+) -> list[Tabulation]:
     """Multi-pass IRV: one single-winner tabulation per seat, earlier winners excluded."""
     passes: list[Tabulation] = []
     excluded = tuple(rules.excluded)
@@ -180,9 +182,14 @@ def full_preferential(profile: Profile, rules: IRVRules) -> Profile:
     if informal:
         rejected[INFORMAL] = rejected.get(INFORMAL, 0) + informal
     return Profile.from_rows(
-        profile.candidates, out[keep], profile.weights[keep],
-        overvote_groups=profile.overvote_groups, rejected=rejected, inputs=profile.inputs,
-        title=profile.title, seats=profile.seats,
+        profile.candidates,
+        out[keep],
+        profile.weights[keep],
+        overvote_groups=profile.overvote_groups,
+        rejected=rejected,
+        inputs=profile.inputs,
+        title=profile.title,
+        seats=profile.seats,
     )
 
 
@@ -202,9 +209,15 @@ def first_preference(profile: Profile) -> Profile:
         if n:
             rejected[label] = rejected.get(label, 0) + n
     return Profile(
-        profile.candidates, np.ascontiguousarray(profile.ballots[keep]), profile.weights[keep],
-        overvote_groups=profile.overvote_groups, rejected=rejected, inputs=profile.inputs,
-        title=profile.title, seats=profile.seats, metadata={},
+        profile.candidates,
+        np.ascontiguousarray(profile.ballots[keep]),
+        profile.weights[keep],
+        overvote_groups=profile.overvote_groups,
+        rejected=rejected,
+        inputs=profile.inputs,
+        title=profile.title,
+        seats=profile.seats,
+        metadata={},
     )
 
 

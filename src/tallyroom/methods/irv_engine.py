@@ -134,8 +134,10 @@ def _dec(units: int, scaled: bool, places: int) -> Decimal:
 
 
 def _trunc(value: Fraction, places: int) -> Decimal:
-    scaled = value.numerator * 10**places // value.denominator if value >= 0 else -(
-        -value.numerator * 10**places // value.denominator
+    scaled = (
+        value.numerator * 10**places // value.denominator
+        if value >= 0
+        else -(-value.numerator * 10**places // value.denominator)
     )
     return Decimal(scaled).scaleb(-places)
 
@@ -199,9 +201,11 @@ class _Tabulator:
         self.snapshots: list[dict[int, list[tuple[int, Decimal]]]] | None = (
             [{} for _ in range(rows)] if snapshots else None
         )
-        perm = list(permutation) if permutation is not None else [
-            c.name for c in profile.candidates if not c.write_in
-        ]
+        perm = (
+            list(permutation)
+            if permutation is not None
+            else [c.name for c in profile.candidates if not c.write_in]
+        )
         if rules.tiebreak_mode is TiebreakMode.TIE_RULES:
             self.rctab_ties: RCTabTieBreaker | None = None
             self.tie_rules = TieBreaker(rules.ties, self.names)
@@ -340,10 +344,14 @@ class _Tabulator:
 
     def tally_round(self, round_no: int) -> EngineRound:
         active = self.status == 0
-        units, flags = self.sums(active & (self.recipient >= 0), np.clip(self.recipient, 0, None), self.n)
+        units, flags = self.sums(
+            active & (self.recipient >= 0), np.clip(self.recipient, 0, None), self.n
+        )
         tally = {c: _dec(int(units[c]), bool(flags[c]), self.d) for c in self.continuing_list()}
         iu, iflags = self.sums(self.status > 0, self.status, len(REASONS) + 1)
-        inactive = {reason: _dec(int(iu[i]), bool(iflags[i]), self.d) for reason, i in _STATUS.items()}
+        inactive = {
+            reason: _dec(int(iu[i]), bool(iflags[i]), self.d) for reason, i in _STATUS.items()
+        }
         return EngineRound(number=round_no, tally=tally, threshold=Decimal(0), inactive=inactive)
 
     def slice_tallies(self, round_no: int) -> None:
@@ -356,7 +364,9 @@ class _Tabulator:
             units, flags = self.sums(active, combined, size)
             nr = len(REASONS) + 1
             icombined = sidx * nr + self.status
-            iu, iflags = self.sums((self.status > 0) & known, icombined, (int(sidx.max()) + 1) * nr if sidx.size else 0)
+            iu, iflags = self.sums(
+                (self.status > 0) & known, icombined, (int(sidx.max()) + 1) * nr if sidx.size else 0
+            )
             for s, rounds in self.slice_rounds[kind].items():
                 tally = {
                     c: _dec(int(units[s * self.n + c]), bool(flags[s * self.n + c]), self.d)
@@ -411,5 +421,7 @@ def tabulate(
     """Run one tabulation (one pass) of ``profile`` under ``rules``."""
     from .irv_steps import run
 
-    t = _Tabulator(profile, rules, seats, slices=slices, snapshots=snapshots, permutation=permutation)
+    t = _Tabulator(
+        profile, rules, seats, slices=slices, snapshots=snapshots, permutation=permutation
+    )
     return run(t)

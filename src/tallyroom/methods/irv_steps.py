@@ -119,7 +119,8 @@ def _identify_winners(t: _Tabulator, rec: EngineRound) -> list[int]:
         if len(selected) > 1:
             selected = [_break_tie(t, rec, selected, top, winner=True)]
         rec.reasons[selected[0]] = (
-            "most votes of the two remaining candidates" if none_two_left
+            "most votes of the two remaining candidates"
+            if none_two_left
             else "most votes among the candidates at the threshold (one winner per round)"
         )
     return selected
@@ -279,8 +280,10 @@ def run(t: _Tabulator) -> Tabulation:
         rec = t.tally_round(round_no)
         if t.slice_names:
             t.slice_tallies(round_no)
-        recompute = round_no == 1 if t.seats > 1 else (
-            not rules.first_round_determines_threshold or round_no == 1
+        recompute = (
+            round_no == 1
+            if t.seats > 1
+            else (not rules.first_round_determines_threshold or round_no == 1)
         )
         if rules.continue_until_two_candidates_remain and t.winners:
             recompute = False  # the threshold is frozen once a winner exists

@@ -374,11 +374,6 @@ def count(profile: Profile, rules: SVRules, seats: int = 1) -> Count:
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, SVRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -387,7 +382,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="first and second preferences; top two remain unless a majority of firsts",
             rules_class=SVRules,
             default_rules=SVRules(),
-            count=_count,
+            count=count,
             source="LGA 2000 Sch 2; GLA Act 1999 Sch 2; PRSRA 2011 Sch 9; SI 2007/1024 Sch 1 r.48-54",
         )
     ]

@@ -119,11 +119,6 @@ def count(profile: Profile, rules: CopelandRules, seats: int = 1) -> Count:
     return condorcet_count(profile, rules, seats, method="copeland", decide=decide)
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, CopelandRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -132,7 +127,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="Condorcet method: most pairwise wins (ties half a win) wins",
             rules_class=CopelandRules,
             default_rules=CopelandRules(),
-            count=_count,
+            count=count,
             source="Copeland (1951); Llull, Ars electionis (1299)",
         )
     ]

@@ -85,11 +85,6 @@ def count(profile: Profile, rules: MinimaxRules, seats: int = 1) -> Count:
     return condorcet_count(profile, rules, seats, method="minimax", decide=decide)
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, MinimaxRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -98,7 +93,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="Condorcet method: the smallest worst pairwise defeat wins",
             rules_class=MinimaxRules,
             default_rules=MinimaxRules(),
-            count=_count,
+            count=count,
             source="Simpson, QJE 83 (1969) 478-490; Kramer, JET 16 (1977) 310-334",
         )
     ]

@@ -186,11 +186,6 @@ def count(profile: Profile, rules: RankedPairsRules, seats: int = 1) -> Count:
     return condorcet_count(profile, rules, seats, method="ranked-pairs", decide=decide)
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, RankedPairsRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -199,7 +194,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="Condorcet method: lock majority pairs strongest first, skipping cycles",
             rules_class=RankedPairsRules,
             default_rules=RankedPairsRules(),
-            count=_count,
+            count=count,
             source="Tideman, SCW 4 (1987) 185-206; Zavist & Tideman, SCW 6 (1989) 167-173",
         )
     ]

@@ -101,11 +101,6 @@ def count(profile: Profile, rules: SchulzeRules, seats: int = 1) -> Count:
     return condorcet_count(profile, rules, seats, method="schulze", decide=decide)
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, SchulzeRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -114,7 +109,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="Condorcet method: the candidate with the strongest beatpaths wins",
             rules_class=SchulzeRules,
             default_rules=SchulzeRules(),
-            count=_count,
+            count=count,
             source="Schulze, Social Choice and Welfare 36 (2011) 267-303",
         )
     ]

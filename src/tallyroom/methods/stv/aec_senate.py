@@ -247,11 +247,6 @@ def count(profile: Profile, rules: SenateRules = AEC_SENATE, seats: int = 1) -> 
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, SenateRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -260,7 +255,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="one transfer value over all papers held; whole votes; fractions lost",
             rules_class=SenateRules,
             default_rules=AEC_SENATE,
-            count=_count,
+            count=count,
             source="Commonwealth Electoral Act 1918 s.273 (as amended 2016 and 2021)",
             multi_seat=True,
         )

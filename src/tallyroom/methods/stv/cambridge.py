@@ -211,11 +211,6 @@ def count(profile: Profile, rules: CambridgeRules = CAMBRIDGE, seats: int = 1) -
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, CambridgeRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -224,7 +219,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="whole ballots in counting order; every n-th ballot of a surplus moves",
             rules_class=CambridgeRules,
             default_rules=CAMBRIDGE,
-            count=_count,
+            count=count,
             source="Massachusetts General Laws c.54A s.9; Cambridge Cincinnati method",
             multi_seat=True,
             needs_paper_order=True,

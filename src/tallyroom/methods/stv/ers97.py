@@ -76,11 +76,6 @@ def count(profile: Profile, rules: GregoryRules = ERS97, seats: int = 1) -> Coun
     return count_gregory(profile, rules, seats, method="ers97")
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, GregoryRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -89,7 +84,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="quota to 2 decimals, last batch, transfer values to 2 decimals, deferral",
             rules_class=GregoryRules,
             default_rules=ERS97,
-            count=_count,
+            count=count,
             source="Electoral Reform Society, How to conduct an election by STV (1997), s.5",
             multi_seat=True,
         )

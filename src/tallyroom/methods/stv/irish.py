@@ -261,11 +261,6 @@ def count(profile: Profile, rules: IrishRules = IRISH, seats: int = 1) -> Count:
     )
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, IrishRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -274,7 +269,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="whole papers; last sub-parcel; the papers last filed move",
             rules_class=IrishRules,
             default_rules=IRISH,
-            count=_count,
+            count=count,
             source="Electoral Act 1992 (Ireland) Part XIX ss.118-124",
             multi_seat=True,
             needs_paper_order=True,

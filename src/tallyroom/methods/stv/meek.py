@@ -246,11 +246,6 @@ def _log_changes(
                 i += 1
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, MeekRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -259,7 +254,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="keep values to 9 decimals rounded up; quota recomputed every iteration",
             rules_class=MeekRules,
             default_rules=MEEK_NZ,
-            count=_count,
+            count=count,
             source="Local Electoral Regulations 2001 (NZ) Sch 1A; Hill, Wichmann & Woodall 1987",
             multi_seat=True,
         )

@@ -78,11 +78,6 @@ def count(profile: Profile, rules: GregoryRules = NORTHERN_IRELAND, seats: int =
     return count_gregory(profile, rules, seats, method="ni-stv")
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, GregoryRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -91,7 +86,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="last parcel, transfer values to 2 decimals, deferred surpluses",
             rules_class=GregoryRules,
             default_rules=NORTHERN_IRELAND,
-            count=_count,
+            count=count,
             source="Electoral Law Act (NI) 1962 Sch 5 r.41-52 as substituted by SI 1985/454",
             multi_seat=True,
         )

@@ -56,11 +56,6 @@ def count(profile: Profile, rules: GregoryRules = SCOTTISH, seats: int = 1) -> C
     return count_gregory(profile, rules, seats, method="scottish-stv")
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, GregoryRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -69,7 +64,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="weighted inclusive Gregory, transfer values truncated to 5 decimals",
             rules_class=GregoryRules,
             default_rules=SCOTTISH,
-            count=_count,
+            count=count,
             source="SSI 2007/42 Sch 1 r.45-52; SSI 2011/399 Sch 1 r.46-53; SSI 2021/437",
             multi_seat=True,
         )

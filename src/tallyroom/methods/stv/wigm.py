@@ -57,11 +57,6 @@ def count(profile: Profile, rules: GregoryRules = PORTLAND, seats: int = 1) -> C
     return count_gregory(profile, rules, seats, method="wigm")
 
 
-def _count(profile: Profile, rules: object, seats: int) -> Count:
-    assert isinstance(rules, GregoryRules)
-    return count(profile, rules, seats)
-
-
 def register_counting_methods() -> list[MethodSpec]:
     return [
         MethodSpec(
@@ -70,7 +65,7 @@ def register_counting_methods() -> list[MethodSpec]:
             summary="surplus fraction truncated to 4 decimals applied to every paper; ties by lot",
             rules_class=GregoryRules,
             default_rules=PORTLAND,
-            count=_count,
+            count=count,
             source="Portland City Code ch. 2.04; RCTab Tabulator (Multnomah County 2024)",
             multi_seat=True,
         )
