@@ -84,10 +84,15 @@ ROWS = (
 )
 
 
+def _seconds(v: float) -> str:
+    return f"{v * 1000:.1f} ms" if v < 0.01 else f"{v:.2f} s"
+
+
 def table(phases: dict[str, dict[str, float]]) -> str:
     """Markdown rows (without the header) of the phases table."""
     lines = [
-        f"| {label} | {phases['10'][k]:.2f} s | {phases['20'][k]:.2f} s |" for label, k in ROWS
+        f"| {label} | {_seconds(phases['10'][k])} | {_seconds(phases['20'][k])} |"
+        for label, k in ROWS
     ]
     lines.append(
         f"| distinct rankings | {int(phases['10']['distinct']):,} | "
