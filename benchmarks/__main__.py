@@ -133,6 +133,7 @@ def _merge(args: argparse.Namespace) -> int:
             (r for r in rec["results"] if r["tool"] == "tallyroom" and r["status"] == "ok"), None
         )
         harness._add_ratios_and_agreement(rec["results"], own)
+    result["records"] = report.ordered(result["records"])
     result["merged_from"] = list(args.inputs)
     if args.output:
         Path(args.output).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")

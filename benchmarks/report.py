@@ -277,3 +277,32 @@ def _file_mib(records: list[dict[str, Any]], n_c: int) -> float:
 
     path = synthetic_path(REPO / "benchmarks" / "results" / "data", 10_000_000, n_c, SEED)
     return path.stat().st_size / 2**20 if path.exists() else 0.0
+
+
+_SERIES = ("rctab-scale", "maine", "scotland", "nsw", "london")
+_METHODS = {"irv": 0, "stv": 1, "sv": 2}
+
+
+def ordered(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Workloads in a fixed order (synthetic by candidates, size, method; then the real
+    elections), and in each, tallyroom and the floors first, then the peers."""
+    from .tools_peers import PEERS
+
+    tools = ["tallyroom", "tallyroom read only", "pyarrow read (floor)", "calamine read (floor)"]
+    tools += list(PEERS)
+
+    def workload_key(rec: dict[str, Any]) -> tuple[Any, ...]:
+        w = rec["workload"]
+        if w.get("kind") == "csv" and "n_candidates" in w:
+            return (0, w["n_candidates"], w["n_ballots"], _METHODS[w["method"]], w["seats"])
+        series = w.get("series", "")
+        return (1, _SERIES.index(series) if series in _SERIES else len(_SERIES), w["name"])
+
+    out = []
+    for rec in sorted(records, key=workload_key):
+        rows = sorted(
+            rec["results"],
+            key=lambda r: tools.index(r["tool"]) if r["tool"] in tools else len(tools),
+        )
+        out.append({**rec, "results": rows})
+    return out
