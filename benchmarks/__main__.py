@@ -151,6 +151,8 @@ def _doc(args: argparse.Namespace) -> int:
 
     result = json.loads(Path(args.results).read_text(encoding="utf-8"))
     m = result.get("machine") or report.machine(harness.peers_python())
+    if not m.get("peer_versions"):
+        m["peer_versions"] = report.machine(harness.peers_python()).get("peer_versions", {})
     machine = (
         f"{m['cpu']}, {m['cores']} cores, {m['memory']} RAM, {m['os']}, Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items())

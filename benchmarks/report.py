@@ -258,6 +258,9 @@ def targets(records: list[dict[str, Any]]) -> str:
                     f"- ... and VoteKit FastSTV (numpy, floats) {fast['work_s']:.1f} s = "
                     f"{_both(fast, own)} tallyroom."
                 )
+            fast_raw = next((r for r in rec["results"] if r["tool"] == "votekit FastSTV"), None)
+            if own and fast_raw and fast_raw.get("status") == "timeout":
+                lines.append(f"- ... and VoteKit FastSTV (numpy, floats): {fast_raw['note']}.")
         if name.startswith("RCTab scale"):
             own = _row(records, name, "tallyroom")
             floor = _row(records, name, "calamine read (floor)")
