@@ -85,8 +85,15 @@ def _run(args: argparse.Namespace) -> int:
         tools=tuple(args.tools) if args.tools else None,
     )
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    out = Path(args.output) if args.output else (
-        harness.REPO / "benchmarks" / "results" / ("results-quick.json" if args.quick else "results.json")
+    out = (
+        Path(args.output)
+        if args.output
+        else (
+            harness.REPO
+            / "benchmarks"
+            / "results"
+            / ("results-quick.json" if args.quick else "results.json")
+        )
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.stem + ".partial.json")
@@ -109,7 +116,8 @@ def _run(args: argparse.Namespace) -> int:
         result = report.merge(json.loads(Path(args.merge).read_text(encoding="utf-8")), result)
         for rec in result["records"]:
             own = next(
-                (r for r in rec["results"] if r["tool"] == "tallyroom" and r["status"] == "ok"), None
+                (r for r in rec["results"] if r["tool"] == "tallyroom" and r["status"] == "ok"),
+                None,
             )
             harness._add_ratios_and_agreement(rec["results"], own)
     out.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -182,7 +190,9 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup-peers", help="create benchmarks/.peers with the peer libraries")
     r = sub.add_parser("run", help="run the benchmarks, print the table, write JSON")
@@ -199,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         default=str(harness.REPO.parent / "shared"),
         help="folder holding data/ and conformance/ (the real elections)",
     )
-    m = sub.add_parser("merge", help="combine result files (later rows win), print table and targets")
+    m = sub.add_parser(
+        "merge", help="combine result files (later rows win), print table and targets"
+    )
     m.add_argument("inputs", nargs="+")
     m.add_argument("--output")
     d = sub.add_parser("doc", help="write docs/performance.md from a results file")

@@ -17,7 +17,12 @@ from typing import Any
 
 
 def _tool(name: str) -> Any:
-    if name in ("tallyroom", "tallyroom read only", "pyarrow read (floor)", "calamine read (floor)"):
+    if name in (
+        "tallyroom",
+        "tallyroom read only",
+        "pyarrow read (floor)",
+        "calamine read (floor)",
+    ):
         from .tools_tallyroom import OWN
 
         return OWN[name]

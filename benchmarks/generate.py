@@ -69,7 +69,9 @@ def generate(path: Path, n_ballots: int, n_candidates: int, seed: int) -> Path:
                 pa.DictionaryArray.from_arrays(pa.array(ranks[:, j]), dictionary).cast(pa.string())
                 for j in range(n_candidates)
             ]
-            pacsv.write_csv(pa.Table.from_arrays(columns, schema=schema), out, write_options=options)
+            pacsv.write_csv(
+                pa.Table.from_arrays(columns, schema=schema), out, write_options=options
+            )
             done += n
     tmp.replace(path)
     return path

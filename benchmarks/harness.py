@@ -167,9 +167,7 @@ def _wait(
     return result
 
 
-def measure(
-    tool: str, workload: dict[str, Any], settings: Settings, python: Path
-) -> Measurement:
+def measure(tool: str, workload: dict[str, Any], settings: Settings, python: Path) -> Measurement:
     """Run ``tool`` on ``workload`` up to ``settings.repeats`` times."""
     m = Measurement(tool, "ok")
     for _ in range(settings.repeats):
@@ -237,7 +235,11 @@ def _projected_too_slow(
         return None
     if previous["status"] == "timeout":
         return f"skipped: timed out at {previous['size']:,} ballots"
-    if previous["status"] == "ok" and previous.get("work_s") is not None and workload.get("n_ballots"):
+    if (
+        previous["status"] == "ok"
+        and previous.get("work_s") is not None
+        and workload.get("n_ballots")
+    ):
         scale = workload["n_ballots"] / previous["size"]
         startup = max(previous["wall_s"] - previous["work_s"], 0.0)
         projected = startup + previous["work_s"] * scale
@@ -317,7 +319,9 @@ def _public(wl: dict[str, Any]) -> dict[str, Any]:
     """The workload as recorded in the results (file list shortened)."""
     out = {k: v for k, v in wl.items() if k != "files"}
     out["n_files"] = len(wl["files"])
-    out["files"] = [Path(f).name for f in wl["files"][:3]] + (["..."] if len(wl["files"]) > 3 else [])
+    out["files"] = [Path(f).name for f in wl["files"][:3]] + (
+        ["..."] if len(wl["files"]) > 3 else []
+    )
     return out
 
 

@@ -20,7 +20,9 @@ from .workloads import SEED
 def _cumulative(stats: pstats.Stats, suffix: str) -> float:
     table: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
     return sum(
-        float(v[3]) for (fn, _, name), v in table.items() if f"{Path(fn).name}:{name}".endswith(suffix)
+        float(v[3])
+        for (fn, _, name), v in table.items()
+        if f"{Path(fn).name}:{name}".endswith(suffix)
     )
 
 
@@ -59,7 +61,8 @@ def measure(data_dir: Path, n_ballots: int = 1_000_000) -> dict[str, dict[str, f
             "read": float(stats.total_tt),  # type: ignore[attr-defined]
             "lines": _cumulative(stats, "_csv_blocks.py:blocks"),
             "encode": _cumulative(stats, "encode_column"),
-            "group": _cumulative(stats, "grouping.py:add") + _cumulative(stats, "grouping.py:result"),
+            "group": _cumulative(stats, "grouping.py:add")
+            + _cumulative(stats, "grouping.py:result"),
             "first": _cumulative(stats, "_csv_blocks.py:update"),
             "sha": _cumulative(stats, "sha256_file"),
             "irv": t1 - t0,

@@ -126,7 +126,9 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         rows = [fresh.pop(r["tool"], r) for r in by_name[name]["results"]]
         by_name[name] = {"workload": rec["workload"], "results": rows + list(fresh.values())}
     order = [rec["workload"]["name"] for rec in new["records"]]
-    order += [n for n in (rec["workload"]["name"] for rec in old.get("records", [])) if n not in order]
+    order += [
+        n for n in (rec["workload"]["name"] for rec in old.get("records", [])) if n not in order
+    ]
     return {**new, "records": [by_name[n] for n in order], "merged_from": old.get("started")}
 
 
@@ -199,7 +201,9 @@ def targets(records: list[dict[str, Any]]) -> str:
                 f"reading alone {_both(own, floor, 'read')}: "
                 f"{verdict(_cpu_ratio(own, floor, 'read') <= 2)}."
             )
-            count_share = own.get("count_cpu_s", own["count_s"]) / own.get("read_cpu_s", own["read_s"])
+            count_share = own.get("count_cpu_s", own["count_s"]) / own.get(
+                "read_cpu_s", own["read_s"]
+            )
             lines.append(
                 f"- Count on the grouped profile ({n_c}c, IRV): {count_share:.0%} of the read "
                 f"time in CPU (target: a small fraction): {verdict(count_share <= 0.25)}."
@@ -225,7 +229,9 @@ def targets(records: list[dict[str, Any]]) -> str:
             read = _row(records, f"synthetic IRV {n_c}c {size}", "tallyroom read only")
             floor = _row(records, f"synthetic IRV {n_c}c {size}", "pyarrow read (floor)")
             if read:
-                extra = f" (pyarrow's whole-file read: {floor['peak_mib']:.0f} MiB)" if floor else ""
+                extra = (
+                    f" (pyarrow's whole-file read: {floor['peak_mib']:.0f} MiB)" if floor else ""
+                )
                 lines.append(
                     f"- Reading {size} ballots, {n_c}c: peak memory {read['peak_mib']:.0f} MiB for "
                     f"{read.get('distinct', 0):,} distinct rankings{extra}."

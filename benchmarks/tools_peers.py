@@ -126,7 +126,9 @@ def votekit_fast_irv(workload: dict[str, Any]) -> Result:
     from votekit.elections.election_types.ranking.stv.stv import FastIRV  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     return _run_contests(
-        workload, _votekit_profile, lambda p, s: _elected(FastIRV(p, tiebreak="random", rng_seed=SEED))
+        workload,
+        _votekit_profile,
+        lambda p, s: _elected(FastIRV(p, tiebreak="random", rng_seed=SEED)),
     )
 
 
@@ -193,9 +195,7 @@ def _pyrankvote_ballots(path: Path, workload: dict[str, Any]) -> tuple[Any, int]
     c, seats = _plain(path, workload)
     cands = {n: Candidate(n) for n in c.candidates}
     # pyrankvote takes one Ballot object per paper (it has no weights).
-    ballots = [
-        Ballot(ranked_candidates=[cands[x] for x in r]) for r in c.papers()
-    ]
+    ballots = [Ballot(ranked_candidates=[cands[x] for x in r]) for r in c.papers()]
     return (list(cands.values()), ballots), seats
 
 
@@ -217,7 +217,9 @@ def pyrankvote_stv(workload: dict[str, Any]) -> Result:
         _pyrankvote_ballots,
         lambda p, s: [
             c.name
-            for c in pyrankvote.single_transferable_vote(p[0], p[1], number_of_seats=s).get_winners()
+            for c in pyrankvote.single_transferable_vote(
+                p[0], p[1], number_of_seats=s
+            ).get_winners()
         ],
     )
 

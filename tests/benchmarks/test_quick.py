@@ -30,9 +30,7 @@ _MODULES = {
 
 def _importable_peers() -> tuple[str, ...]:
     return tuple(
-        tool
-        for tool in PEERS
-        if importlib.util.find_spec(_MODULES[tool.split()[0]]) is not None
+        tool for tool in PEERS if importlib.util.find_spec(_MODULES[tool.split()[0]]) is not None
     )
 
 
@@ -87,7 +85,5 @@ def test_peers_agree_on_winners(records: list[dict[str, Any]]) -> None:
     assert harness.disagreements(records) == []
     if not _importable_peers():
         pytest.skip("no peer library importable in this environment")
-    compared = [
-        r["agreement"] for rec in records for r in rec["results"] if r.get("agreement")
-    ]
+    compared = [r["agreement"] for rec in records for r in rec["results"] if r.get("agreement")]
     assert compared, "no peer produced winners to compare"

@@ -277,7 +277,11 @@ _State = tuple[_CodeBook, StreamGrouper, FirstSeen, dict[str, int]]
 
 
 def _read_blocks(
-    path: Path, header: Sequence[str], delimiter: str, options: Mapping[str, Any], *,
+    path: Path,
+    header: Sequence[str],
+    delimiter: str,
+    options: Mapping[str, Any],
+    *,
     line_wise: bool,
 ) -> _State:
     """Encode and group every block of the file; the code book, grouped papers,
@@ -424,9 +428,7 @@ def _weights(
     negative = np.nonzero(values < 0)[0]
     if negative.size:
         i = int(negative[0])
-        raise BallotFileError(
-            path, f"negative ballot count {int(values[i])}", line=line(i)
-        )
+        raise BallotFileError(path, f"negative ballot count {int(values[i])}", line=line(i))
     out: npt.NDArray[np.int64] = values.astype(np.int64)
     return out
 
