@@ -25,7 +25,14 @@ those of RCTab 2.0 (``Tabulator.java``, ``CastVoteRecord.java``,
 
 Vote values are exact: integers in units of ``10^-d`` (``d`` = ``decimal_places``)
 in numpy arrays, one entry per distinct paper, and :class:`decimal.Decimal` for
-thresholds and reported figures (the same numbers, with RCTab's scale).
+thresholds and reported figures (the same numbers, with RCTab's scale). Sums use
+int64 only when ``10^d`` times the number of papers fits; Python integers otherwise.
+
+Speed: rows whose reading no rule option can change (*clean* rows, see
+:mod:`.irv_vector`) are read for all rows at once with numpy; the others go
+through :meth:`_Tabulator.next_choice`, RCTab's loop, whose per-row rankings are
+built only for those rows. Per-paper snapshots (RCTab's CDF export) and the
+module switch ``_FORCE_REFERENCE`` (for tests) take the row-by-row reference path.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from ..errors import CountError
 from ..rctab.ties import RCTabTieBreaker, TiebreakMode
 from ..ties import TieBreaker
 from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
+from .irv_vector import aggregate, clean_rows, first_continuing
 
 __all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
 
@@ -60,6 +68,9 @@ _STATUS = {reason: i + 1 for i, reason in enumerate(REASONS)}
 EXHAUSTED_KEY = "exhausted"
 RESIDUAL_KEY = "residual surplus"
 _EXPLICIT_OVERVOTE = -2
+#: read every row with the reference loop (tests compare it with the vectorised path)
+_FORCE_REFERENCE = False
+_INT64_LIMIT = 2**63 - 1
 
 
 @dataclass
@@ -108,23 +119,30 @@ class Tabulation:
 
 
 class _Ballots:
-    """Per-row rankings in RCTab's form: (rank, candidates at that rank)."""
+    """Per-row rankings in RCTab's form: (rank, candidates at that rank), built on demand."""
 
     def __init__(self, profile: Profile) -> None:
-        self.rankings: list[list[tuple[int, tuple[int, ...]]]] = []
-        groups = profile.overvote_groups
-        for row in profile.ballots.tolist():
-            ranks: list[tuple[int, tuple[int, ...]]] = []
-            for pos, code in enumerate(row, start=1):
-                if code == BLANK:
-                    continue
-                if code >= 0:
-                    ranks.append((pos, (code,)))
-                elif code in (OVERVOTE, UNCERTAIN):
-                    ranks.append((pos, (_EXPLICIT_OVERVOTE,)))
-                else:
-                    ranks.append((pos, groups[group_of(code)]))
-            self.rankings.append(ranks)
+        self.profile = profile
+        self._rows: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+
+    def rankings(self, r: int) -> list[tuple[int, tuple[int, ...]]]:
+        """Row ``r``'s rankings (kept for the next time the row is read)."""
+        ranks = self._rows.get(r)
+        if ranks is not None:
+            return ranks
+        groups = self.profile.overvote_groups
+        ranks = []
+        for pos, code in enumerate(self.profile.ballots[r].tolist(), start=1):
+            if code == BLANK:
+                continue
+            if code >= 0:
+                ranks.append((pos, (code,)))
+            elif code in (OVERVOTE, UNCERTAIN):
+                ranks.append((pos, (_EXPLICIT_OVERVOTE,)))
+            else:
+                ranks.append((pos, groups[group_of(code)]))
+        self._rows[r] = ranks
+        return ranks
 
 
 def _dec(units: int, scaled: bool, places: int) -> Decimal:
@@ -180,11 +198,18 @@ class _Tabulator:
         self._check_max_rankings()
         rows = profile.n_distinct
         self.weights = profile.weights.astype(np.int64)
+        #: every product and sum of vote units fits in int64
+        self.fits_int64 = self.unit * int(self.weights.sum()) <= _INT64_LIMIT
+        self.reference = _FORCE_REFERENCE or snapshots
+        self.clean = (
+            np.zeros(rows, dtype=bool) if self.reference else clean_rows(profile.ballots, rules)
+        )
         self.recipient = np.full(rows, -1, dtype=np.int64)
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)
         self.scaled = np.zeros(rows, dtype=bool)
-        self.allocs: list[dict[int, int]] = [{} for _ in range(rows)]
+        #: per row with a share locked with winners: {winner: units kept}
+        self.allocs: dict[int, dict[int, int]] = {}
         self.winners: dict[int, int] = {}
         self.eliminated: dict[int, int] = {}
         self.rounds: list[EngineRound] = []
@@ -244,7 +269,7 @@ class _Tabulator:
     # -- reading one ballot ------------------------------------------------------
     def next_choice(self, r: int) -> tuple[int, str | None]:
         """The ballot's new candidate (or -1) and its inactive reason (None if active)."""
-        ranks = self.ballots.rankings[r]
+        ranks = self.ballots.rankings(r)
         if not ranks:
             return -1, NO_RANKINGS
         rules = self.rules
@@ -299,11 +324,71 @@ class _Tabulator:
         return "exhaust" if cont >= 2 else "none"
 
     # -- one round -----------------------------------------------------------------
-    def reassign(self, round_no: int) -> dict[str, dict[int, dict[int | str, list[int]]]]:
-        """Re-read every ballot that needs a new candidate; return transfers (overall and slices)."""
+    def continuing_mask(self) -> npt.NDArray[np.bool_]:
+        """Continuing flag per candidate, plus a last ``False`` entry (index -1)."""
         cont = np.zeros(self.n + 1, dtype=bool)
         for c in self.continuing_list():
             cont[c] = True
+        return cont
+
+    def units(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | npt.NDArray[np.object_]:
+        """``ftv * weight`` of ``rows``: int64 when every sum fits, else Python integers."""
+        if self.fits_int64:
+            exact: npt.NDArray[np.int64] = self.ftv[rows] * self.weights[rows]
+            return exact
+        big: npt.NDArray[np.object_] = self.ftv[rows].astype(object) * self.weights[rows].astype(
+            object
+        )
+        return big
+
+    def reassign(self, round_no: int) -> dict[str, dict[int, dict[int | str, list[int]]]]:
+        """Re-read every ballot that needs a new candidate; return transfers (overall and slices).
+
+        Clean rows are read with numpy, the others by :meth:`next_choice`; the
+        transfers are the same, in the same order, as :meth:`reassign_reference`'s.
+        """
+        if self.reference:
+            return self.reassign_reference(round_no)
+        cont = self.continuing_mask()
+        need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
+        old = self.recipient[need]
+        new = np.empty(need.size, dtype=np.int64)
+        status = np.zeros(need.size, dtype=np.int64)
+        fast = self.clean[need]
+        if self.uses_surpluses and len(self.winners) == self.seats:
+            new[fast] = -1
+            status[fast] = _STATUS[FINAL_SURPLUS]
+        else:
+            chosen = first_continuing(self.profile.ballots[need[fast]], cont)
+            new[fast] = chosen
+            status[fast] = np.where(chosen < 0, _STATUS[EXHAUSTED_CHOICES], 0)
+        for k in np.nonzero(~fast)[0].tolist():
+            choice, reason = self.next_choice(int(need[k]))
+            new[k] = choice
+            status[k] = 0 if reason is None else _STATUS[reason]
+        moved = (old >= 0) & (self.ftv[need] > 0)
+        rows = need[moved]
+        values = self.units(rows)
+        scaled = self.scaled[rows]
+        flows = {"": aggregate(old[moved], new[moved], values, scaled, EXHAUSTED_KEY)}
+        for kind in self.slice_names:
+            sidx = self.slice_index[kind][rows]
+            known = sidx >= 0
+            flows[kind] = aggregate(
+                sidx[known] * self.n + old[moved][known],
+                new[moved][known],
+                values[known],
+                scaled[known],
+                EXHAUSTED_KEY,
+            )
+        self.recipient[need] = new
+        inactive = status > 0
+        self.status[need[inactive]] = status[inactive]
+        return flows
+
+    def reassign_reference(self, round_no: int) -> dict[str, dict[int, dict[int | str, list[int]]]]:
+        """:meth:`reassign` row by row, every row by :meth:`next_choice` (RCTab's loop)."""
+        cont = self.continuing_mask()
         need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
         flows: dict[str, dict[int, dict[int | str, list[int]]]] = {"": {}}
         for kind in self.slice_names:
@@ -327,7 +412,7 @@ class _Tabulator:
             if reason is not None:
                 self.status[r] = _STATUS[reason]
             if self.snapshots is not None:
-                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocs[r].items()]
+                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocs.get(r, {}).items()]
                 if new >= 0:
                     snap.append((new, _dec(int(self.ftv[r]), bool(self.scaled[r]), self.d)))
                 self.snapshots[r][round_no] = snap
@@ -336,9 +421,11 @@ class _Tabulator:
     def sums(
         self, mask: npt.NDArray[np.bool_], index: npt.NDArray[np.int64], size: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        units = np.zeros(size, dtype=np.int64)
+        rows = np.nonzero(mask)[0]
+        # object dtype: zeros are Python integers, sums unbounded
+        units: npt.NDArray[np.int64] = np.zeros(size, dtype=np.int64 if self.fits_int64 else object)
         flags = np.zeros(size, dtype=np.int64)
-        np.add.at(units, index[mask], (self.ftv * self.weights)[mask])
+        np.add.at(units, index[mask], self.units(rows))
         np.add.at(flags, index[mask], self.scaled[mask].astype(np.int64))
         return units, flags
 

@@ -203,8 +203,9 @@ def _apply_surplus(t: _Tabulator, rec: EngineRound, winner: int) -> None:
     for r in rows.tolist():
         ftv = int(t.ftv[r])
         transfer = ftv * frac_units // t.unit
-        t.allocs[r][winner] = ftv - transfer
-        t.ftv[r] = t.unit - sum(t.allocs[r].values())
+        alloc = t.allocs.setdefault(r, {})
+        alloc[winner] = ftv - transfer
+        t.ftv[r] = t.unit - sum(alloc.values())
         t.scaled[r] = True
 
 
@@ -219,7 +220,7 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
     for w in fresh:
         total = 0
         any_rows = False
-        for k, alloc in enumerate(t.allocs):
+        for k, alloc in t.allocs.items():
             if w in alloc:
                 total += alloc[w] * int(t.weights[k])
                 any_rows = True
@@ -242,9 +243,9 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
                     continue
                 if w in fresh:
                     total, any_rows = 0, False
-                    for k in (sidx == s).nonzero()[0].tolist():
-                        if w in t.allocs[k]:
-                            total += t.allocs[k][w] * int(t.weights[k])
+                    for k, alloc in t.allocs.items():
+                        if w in alloc and sidx[k] == s:
+                            total += alloc[w] * int(t.weights[k])
                             any_rows = True
                     now.tally[w] = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
                 elif before is not None and w in before.tally:
