@@ -183,6 +183,12 @@ def _eliminate(t: _Tabulator, rec: EngineRound) -> list[int]:
             for c in out:
                 rec.reasons[c] = "batch elimination: cannot overtake the next candidate"
             return out
+    if not groups:
+        # e.g. batch elimination under bottomsUp left fewer candidates than seats
+        raise CountError(
+            f"round {rec.number}: {t.seats - len(t.winners)} seat(s) unfilled and no "
+            "continuing candidate left to eliminate"
+        )
     low, cands = groups[0]
     if len(cands) > 1:
         loser = _break_tie(t, rec, list(cands), low, winner=False)
