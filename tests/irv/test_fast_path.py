@@ -193,3 +193,35 @@ def test_each_overvote_rule_on_a_mixed_profile(rule: OvervoteRule) -> None:
     )
     rules = IRVRules(overvote_rule=rule, max_skipped_ranks=1)
     _same_both_ways(p, rules, 1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**4), min_size=1, max_size=20),
+    st.integers(0, 10**4 - 1),
+    st.integers(1, 12),
+)
+def test_kept_shares_follow_the_per_paper_formula(
+    values: list[int], frac_units: int, places: int
+) -> None:
+    """Each paper keeps ``v - trunc(v * f)`` with the winner (RCTab), one winner after another."""
+    unit = 10**places
+    values = [v * unit // 10**4 for v in values]
+    fraction = frac_units * unit // 10**4
+    one = Profile.from_rankings(NAMES[:2], [(("A",), 1)])
+    n = len(values)
+    p = Profile(one.candidates, np.zeros((n, 1), dtype=np.int32), np.ones(n, dtype=np.int64))
+    rules = IRVRules(winner_mode=WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND, decimal_places=places)
+    t = irv_engine._Tabulator(p, rules, 2)
+    t.ftv[:] = values
+    rows = np.arange(len(values), dtype=np.int64)
+    t.keep_share(0, rows, fraction)
+    t.keep_share(1, rows[::2], fraction)
+    for r, v in enumerate(values):
+        first = v - v * fraction // unit
+        left = unit - first
+        expected = [(0, first)]
+        if r % 2 == 0:
+            expected.append((1, left - left * fraction // unit))
+        assert t.allocations(r) == expected
+        assert t.ftv[r] == unit - sum(k for _, k in expected)

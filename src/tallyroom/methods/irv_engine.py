@@ -208,8 +208,10 @@ class _Tabulator:
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)
         self.scaled = np.zeros(rows, dtype=bool)
-        #: per row with a share locked with winners: {winner: units kept}
-        self.allocs: dict[int, dict[int, int]] = {}
+        #: per winner, in the order their surpluses were applied: units each row keeps with them
+        self.kept: dict[int, npt.NDArray[np.int64]] = {}
+        #: per winner: the rows that keep a share with them
+        self.kept_rows: dict[int, npt.NDArray[np.bool_]] = {}
         self.winners: dict[int, int] = {}
         self.eliminated: dict[int, int] = {}
         self.rounds: list[EngineRound] = []
@@ -412,11 +414,49 @@ class _Tabulator:
             if reason is not None:
                 self.status[r] = _STATUS[reason]
             if self.snapshots is not None:
-                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocs.get(r, {}).items()]
+                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocations(r)]
                 if new >= 0:
                     snap.append((new, _dec(int(self.ftv[r]), bool(self.scaled[r]), self.d)))
                 self.snapshots[r][round_no] = snap
         return flows
+
+    # -- shares kept with winners (multi-winner surplus modes) ----------------------
+    def allocations(self, r: int) -> list[tuple[int, int]]:
+        """Row ``r``'s shares kept with winners: ``(winner, units)`` in order of election."""
+        return [(w, int(kept[r])) for w, kept in self.kept.items() if self.kept_rows[w][r]]
+
+    def keep_share(self, winner: int, rows: npt.NDArray[np.int64], frac_units: int) -> None:
+        """``rows`` keep ``value - trunc_d(value * fraction)`` with ``winner``, pass on the rest."""
+        ftv = self.ftv[rows]
+        if self.unit * self.unit <= _INT64_LIMIT:
+            transfer = ftv * frac_units // self.unit
+        else:
+            transfer = (ftv.astype(object) * frac_units // self.unit).astype(np.int64)
+        if winner not in self.kept:
+            self.kept[winner] = np.zeros(self.ftv.size, dtype=np.int64)
+            self.kept_rows[winner] = np.zeros(self.ftv.size, dtype=bool)
+        self.kept[winner][rows] = ftv - transfer
+        self.kept_rows[winner][rows] = True
+        locked = np.zeros(rows.size, dtype=np.int64)
+        for kept in self.kept.values():
+            locked += kept[rows]
+        self.ftv[rows] = self.unit - locked
+        self.scaled[rows] = True
+
+    def kept_totals(
+        self, winner: int, index: npt.NDArray[np.int64], size: int
+    ) -> tuple[list[int], list[bool]]:
+        """Units kept with ``winner`` by ``index`` (-1: left out), and whether any row keeps some."""
+        rows = np.nonzero(self.kept_rows[winner] & (index >= 0))[0]
+        values = self.kept[winner][rows]
+        if self.fits_int64:
+            units: npt.NDArray[np.int64] = values * self.weights[rows]
+        else:
+            units = values.astype(object) * self.weights[rows].astype(object)
+        totals = np.zeros(size, dtype=units.dtype)  # object dtype: Python integer zeros
+        np.add.at(totals, index[rows], units)
+        counts = np.bincount(index[rows], minlength=size)
+        return [int(x) for x in totals.tolist()], (counts > 0).tolist()
 
     def sums(
         self, mask: npt.NDArray[np.bool_], index: npt.NDArray[np.int64], size: int

@@ -10,6 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..count import TieDecision
 from ..errors import CountError
 from ..ties import Pick
@@ -206,13 +208,7 @@ def _apply_surplus(t: _Tabulator, rec: EngineRound, winner: int) -> None:
         frac = Fraction(extra) / Fraction(votes)
         frac_units = frac.numerator * t.unit // frac.denominator
     rows = ((t.recipient == winner) & (t.status == 0)).nonzero()[0]
-    for r in rows.tolist():
-        ftv = int(t.ftv[r])
-        transfer = ftv * frac_units // t.unit
-        alloc = t.allocs.setdefault(r, {})
-        alloc[winner] = ftv - transfer
-        t.ftv[r] = t.unit - sum(alloc.values())
-        t.scaled[r] = True
+    t.keep_share(winner, rows, frac_units)
 
 
 def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
@@ -223,13 +219,10 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
             continue
         if r < round_no - 1 and previous is not None:
             rec.tally[w] = previous.tally[w]
+    everyone = np.zeros(t.ftv.size, dtype=np.int64)
     for w in fresh:
-        total = 0
-        any_rows = False
-        for k, alloc in t.allocs.items():
-            if w in alloc:
-                total += alloc[w] * int(t.weights[k])
-                any_rows = True
+        totals, found = t.kept_totals(w, everyone, 1) if w in t.kept else ([0], [False])
+        total, any_rows = totals[0], found[0]
         value = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
         rec.locked_scaled = rec.locked_scaled or any_rows
         residual = value - rec.threshold
@@ -241,6 +234,11 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
         rec.tally[w] = value
     for kind in t.slice_names:
         sidx = t.slice_index[kind]
+        size = int(sidx.max()) + 1 if sidx.size else 0
+        by_slice = {
+            w: t.kept_totals(w, sidx, size) if w in t.kept else ([0] * size, [False] * size)
+            for w in fresh
+        }
         for s, rounds in t.slice_rounds[kind].items():
             now = rounds[-1]
             before = rounds[-2] if len(rounds) > 1 else None
@@ -248,11 +246,7 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
                 if r == round_no:
                     continue
                 if w in fresh:
-                    total, any_rows = 0, False
-                    for k, alloc in t.allocs.items():
-                        if w in alloc and sidx[k] == s:
-                            total += alloc[w] * int(t.weights[k])
-                            any_rows = True
+                    total, any_rows = by_slice[w][0][s], by_slice[w][1][s]
                     now.tally[w] = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
                 elif before is not None and w in before.tally:
                     now.tally[w] = before.tally[w]
