@@ -52,7 +52,7 @@ from ..errors import CountError
 from ..rctab.ties import RCTabTieBreaker, TiebreakMode
 from ..ties import TieBreaker
 from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
-from .irv_vector import aggregate, clean_rows, first_continuing
+from .irv_vector import aggregate, clean_rows, marked_length, next_continuing
 
 __all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
 
@@ -71,6 +71,7 @@ _EXPLICIT_OVERVOTE = -2
 #: read every row with the reference loop (tests compare it with the vectorised path)
 _FORCE_REFERENCE = False
 _INT64_LIMIT = 2**63 - 1
+_FLOAT_EXACT = 2**53
 
 
 @dataclass
@@ -200,10 +201,19 @@ class _Tabulator:
         self.weights = profile.weights.astype(np.int64)
         #: every product and sum of vote units fits in int64
         self.fits_int64 = self.unit * int(self.weights.sum()) <= _INT64_LIMIT
+        #: every partial sum of vote units is an integer below 2^53, so float64 sums are exact
+        self.fits_float = self.unit * int(self.weights.sum()) <= _FLOAT_EXACT
+        self._float_units: npt.NDArray[np.float64] | None = None
+        #: vote units and scaled-row counts per bin (see :meth:`row_bins`), kept up to
+        #: date by :meth:`reassign` while no paper's value changes
+        self._bins: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.reference = _FORCE_REFERENCE or snapshots
         self.clean = (
             np.zeros(rows, dtype=bool) if self.reference else clean_rows(profile.ballots, rules)
         )
+        #: clean rows: the column of the current candidate (the next scan starts after it)
+        self.column = np.full(rows, -1, dtype=np.int64)
+        self.length = marked_length(profile.ballots)
         self.recipient = np.full(rows, -1, dtype=np.int64)
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)
@@ -349,10 +359,26 @@ class _Tabulator:
         Clean rows are read with numpy, the others by :meth:`next_choice`; the
         transfers are the same, in the same order, as :meth:`reassign_reference`'s.
         """
-        if self.reference:
-            return self.reassign_reference(round_no)
         cont = self.continuing_mask()
         need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
+        track = self.fits_float and self._bins is not None
+        before = self.bin_totals(need) if track else None
+        if self.reference:
+            flows = self.reassign_reference(round_no, need)
+        else:
+            flows = self.reassign_vectorised(need, cont)
+        if before is not None and self._bins is not None:
+            after = self.bin_totals(need)
+            self._bins = (
+                self._bins[0] - before[0] + after[0],
+                self._bins[1] - before[1] + after[1],
+            )
+        return flows
+
+    def reassign_vectorised(
+        self, need: npt.NDArray[np.int64], cont: npt.NDArray[np.bool_]
+    ) -> dict[str, dict[int, dict[int | str, list[int]]]]:
+        """Read clean rows with numpy, the others with :meth:`next_choice`."""
         old = self.recipient[need]
         new = np.empty(need.size, dtype=np.int64)
         status = np.zeros(need.size, dtype=np.int64)
@@ -361,7 +387,10 @@ class _Tabulator:
             new[fast] = -1
             status[fast] = _STATUS[FINAL_SURPLUS]
         else:
-            chosen = first_continuing(self.profile.ballots[need[fast]], cont)
+            rows = need[fast]
+            start = self.column[rows] + 1
+            chosen, column = next_continuing(self.profile.ballots, rows, start, self.length, cont)
+            self.column[rows] = column
             new[fast] = chosen
             status[fast] = np.where(chosen < 0, _STATUS[EXHAUSTED_CHOICES], 0)
         for k in np.nonzero(~fast)[0].tolist():
@@ -388,10 +417,10 @@ class _Tabulator:
         self.status[need[inactive]] = status[inactive]
         return flows
 
-    def reassign_reference(self, round_no: int) -> dict[str, dict[int, dict[int | str, list[int]]]]:
+    def reassign_reference(
+        self, round_no: int, need: npt.NDArray[np.int64]
+    ) -> dict[str, dict[int, dict[int | str, list[int]]]]:
         """:meth:`reassign` row by row, every row by :meth:`next_choice` (RCTab's loop)."""
-        cont = self.continuing_mask()
-        need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
         flows: dict[str, dict[int, dict[int | str, list[int]]]] = {"": {}}
         for kind in self.slice_names:
             flows[kind] = {}
@@ -442,6 +471,8 @@ class _Tabulator:
             locked += kept[rows]
         self.ftv[rows] = self.unit - locked
         self.scaled[rows] = True
+        self._float_units = None
+        self._bins = None
 
     def kept_totals(
         self, winner: int, index: npt.NDArray[np.int64], size: int
@@ -461,6 +492,15 @@ class _Tabulator:
     def sums(
         self, mask: npt.NDArray[np.bool_], index: npt.NDArray[np.int64], size: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        if self.fits_float:
+            # np.bincount sums in float64: exact here, as every partial sum is an
+            # integer below 2^53 (fits_float); rows outside the mask go to bin ``size``
+            if self._float_units is None:
+                self._float_units = (self.ftv * self.weights).astype(np.float64)
+            bins = np.where(mask, index, size)
+            totals = np.bincount(bins, weights=self._float_units, minlength=size + 1)
+            scaled = np.bincount(bins, weights=self.scaled, minlength=size + 1)
+            return totals[:size].astype(np.int64), (scaled[:size] > 0).astype(np.int64)
         rows = np.nonzero(mask)[0]
         # object dtype: zeros are Python integers, sums unbounded
         units: npt.NDArray[np.int64] = np.zeros(size, dtype=np.int64 if self.fits_int64 else object)
@@ -469,13 +509,39 @@ class _Tabulator:
         np.add.at(flags, index[mask], self.scaled[mask].astype(np.int64))
         return units, flags
 
-    def tally_round(self, round_no: int) -> EngineRound:
-        active = self.status == 0
-        units, flags = self.sums(
-            active & (self.recipient >= 0), np.clip(self.recipient, 0, None), self.n
+    def row_bins(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Each row's bin: its candidate, ``n`` (none yet) or ``n + 1 + status`` (inactive)."""
+        status = self.status[rows]
+        recipient = self.recipient[rows]
+        return np.where(
+            status > 0, self.n + 1 + status, np.where(recipient >= 0, recipient, self.n)
         )
+
+    def bin_totals(
+        self, rows: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Vote units and scaled-row counts of ``rows`` per bin (exact: only when fits_float)."""
+        if self._float_units is None:
+            self._float_units = (self.ftv * self.weights).astype(np.float64)
+        bins = self.row_bins(rows)
+        size = self.n + 2 + len(REASONS)
+        units = np.bincount(bins, weights=self._float_units[rows], minlength=size)
+        scaled = np.bincount(bins, weights=self.scaled[rows], minlength=size)
+        return units.astype(np.int64), scaled.astype(np.int64)
+
+    def tally_round(self, round_no: int) -> EngineRound:
+        if self.fits_float:
+            if self._bins is None:
+                self._bins = self.bin_totals(np.arange(self.ftv.size, dtype=np.int64))
+            units, flags = self._bins[0][: self.n], self._bins[1][: self.n]
+            iu, iflags = self._bins[0][self.n + 1 :], self._bins[1][self.n + 1 :]
+        else:
+            active = self.status == 0
+            units, flags = self.sums(
+                active & (self.recipient >= 0), np.clip(self.recipient, 0, None), self.n
+            )
+            iu, iflags = self.sums(self.status > 0, self.status, len(REASONS) + 1)
         tally = {c: _dec(int(units[c]), bool(flags[c]), self.d) for c in self.continuing_list()}
-        iu, iflags = self.sums(self.status > 0, self.status, len(REASONS) + 1)
         inactive = {
             reason: _dec(int(iu[i]), bool(iflags[i]), self.d) for reason, i in _STATUS.items()
         }

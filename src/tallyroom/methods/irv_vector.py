@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ..ballots.marks import BLANK
 from .irv_rules import IRVRules
 
-__all__ = ["aggregate", "clean_rows", "first_continuing"]
+__all__ = ["aggregate", "clean_rows", "marked_length", "next_continuing"]
 
 Flows = dict[int, dict[int | str, list[int]]]
 
@@ -57,20 +57,50 @@ def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[n
     return clean
 
 
-def first_continuing(
-    marks: npt.NDArray[np.int32], continuing: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
-    """Each clean row's first continuing candidate, or -1.
+def marked_length(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """Per row, the number of columns up to and including its last mark."""
+    rows, depth = ballots.shape
+    if depth == 0:
+        return np.zeros(rows, dtype=np.int64)
+    marked = ballots != BLANK
+    from_end = np.argmax(marked[:, ::-1], axis=1)
+    return np.where(np.any(marked, axis=1), depth - from_end, 0).astype(np.int64)
+
+
+def next_continuing(
+    ballots: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    length: npt.NDArray[np.int64],
+    continuing: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Clean rows' first continuing candidate from column ``start`` on, and its column.
 
     ``continuing`` has one entry per candidate plus a last ``False`` entry, which
-    blank marks (-1) index.
+    blank marks (-1) index. This is the row's first continuing candidate when none
+    before ``start`` is continuing: candidates only ever stop continuing, so a clean
+    row's scan can resume after its current candidate. Rows with none get -1 (column -1).
+    Each pass looks at one more column of the rows not yet settled, so the work is
+    the number of marks passed over, not the width of the ballot.
     """
-    if marks.shape[0] == 0 or marks.shape[1] == 0:
-        return np.full(marks.shape[0], -1, dtype=np.int64)
-    live = continuing[marks]
-    first = np.argmax(live, axis=1)
-    chosen = marks[np.arange(marks.shape[0]), first].astype(np.int64)
-    return np.where(np.any(live, axis=1), chosen, -1)
+    k = rows.size
+    new = np.full(k, -1, dtype=np.int64)
+    column = np.full(k, -1, dtype=np.int64)
+    idx = np.arange(k, dtype=np.int64)
+    r, c, end = rows, start.astype(np.int64), length[rows]
+    while idx.size:
+        inside = c < end
+        if not inside.all():
+            idx, r, c, end = idx[inside], r[inside], c[inside], end[inside]
+            if not idx.size:
+                break
+        marks = ballots[r, c]
+        live = continuing[marks]
+        new[idx[live]] = marks[live]
+        column[idx[live]] = c[live]
+        dead = ~live
+        idx, r, c, end = idx[dead], r[dead], c[dead] + 1, end[dead]
+    return new, column
 
 
 def aggregate(
