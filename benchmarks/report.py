@@ -237,10 +237,12 @@ def targets(records: list[dict[str, Any]]) -> str:
                     f"{read.get('distinct', 0):,} distinct rankings{extra}."
                 )
         big = _row(records, f"synthetic IRV {n_c}c 10,000,000", "tallyroom")
+        floor10 = _row(records, f"synthetic IRV {n_c}c 10,000,000", "pyarrow read (floor)")
         if big:
             lines.append(
-                f"- Counting 10^7 ballots, {n_c}c, IRV: peak memory {big['peak_mib']:.0f} MiB "
-                f"(the IRV engine's per-ballot Python lists), {big['work_s']:.1f} s."
+                f"- Reading and counting 10^7 ballots, {n_c}c, IRV: peak memory "
+                f"{big['peak_mib']:.0f} MiB, {big['work_s']:.1f} s"
+                + (f" = {_both(big, floor10)} the read floor." if floor10 else ".")
             )
     for rec in records:
         name = rec["workload"]["name"]
