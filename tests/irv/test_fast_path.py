@@ -25,7 +25,7 @@ from tallyroom.errors import CountError
 from tallyroom.methods import irv, irv_engine
 from tallyroom.methods.irv_engine import Tabulation, tabulate
 from tallyroom.methods.irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
-from tallyroom.methods.irv_vector import clean_rows
+from tallyroom.methods.irv_vector import KeptShares, clean_rows
 from tallyroom.rctab.ties import TiebreakMode
 
 NAMES = "ABCDEF"
@@ -208,20 +208,17 @@ def test_kept_shares_follow_the_per_paper_formula(
     unit = 10**places
     values = [v * unit // 10**4 for v in values]
     fraction = frac_units * unit // 10**4
-    one = Profile.from_rankings(NAMES[:2], [(("A",), 1)])
     n = len(values)
-    p = Profile(one.candidates, np.zeros((n, 1), dtype=np.int32), np.ones(n, dtype=np.int64))
-    rules = IRVRules(winner_mode=WinnerMode.MULTI_WINNER_MULTIPLE_PER_ROUND, decimal_places=places)
-    t = irv_engine._Tabulator(p, rules, 2)
-    t.ftv[:] = values
-    rows = np.arange(len(values), dtype=np.int64)
-    t.keep_share(0, rows, fraction)
-    t.keep_share(1, rows[::2], fraction)
+    shares = KeptShares(n, unit)
+    ftv = np.array(values, dtype=np.int64)
+    rows = np.arange(n, dtype=np.int64)
+    ftv[rows] = shares.keep(0, rows, ftv[rows], fraction)
+    ftv[rows[::2]] = shares.keep(1, rows[::2], ftv[rows[::2]], fraction)
     for r, v in enumerate(values):
         first = v - v * fraction // unit
         left = unit - first
         expected = [(0, first)]
         if r % 2 == 0:
             expected.append((1, left - left * fraction // unit))
-        assert t.allocations(r) == expected
-        assert t.ftv[r] == unit - sum(k for _, k in expected)
+        assert shares.allocations(r) == expected
+        assert ftv[r] == unit - sum(k for _, k in expected)

@@ -52,7 +52,7 @@ from ..errors import CountError
 from ..rctab.ties import RCTabTieBreaker, TiebreakMode
 from ..ties import TieBreaker
 from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
-from .irv_vector import aggregate, clean_rows, marked_length, next_continuing
+from .irv_vector import KeptShares, clean_rows, marked_length, reassign_clean
 
 __all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
 
@@ -218,10 +218,7 @@ class _Tabulator:
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)
         self.scaled = np.zeros(rows, dtype=bool)
-        #: per winner, in the order their surpluses were applied: units each row keeps with them
-        self.kept: dict[int, npt.NDArray[np.int64]] = {}
-        #: per winner: the rows that keep a share with them
-        self.kept_rows: dict[int, npt.NDArray[np.bool_]] = {}
+        self.shares = KeptShares(rows, self.unit)
         self.winners: dict[int, int] = {}
         self.eliminated: dict[int, int] = {}
         self.rounds: list[EngineRound] = []
@@ -357,7 +354,8 @@ class _Tabulator:
         """Re-read every ballot that needs a new candidate; return transfers (overall and slices).
 
         Clean rows are read with numpy, the others by :meth:`next_choice`; the
-        transfers are the same, in the same order, as :meth:`reassign_reference`'s.
+        transfers are the same, in the same order, as :meth:`reassign_reference`'s
+        (:func:`.irv_vector.reassign_clean`).
         """
         cont = self.continuing_mask()
         need = np.nonzero((self.status == 0) & ~cont[self.recipient])[0]
@@ -366,55 +364,13 @@ class _Tabulator:
         if self.reference:
             flows = self.reassign_reference(round_no, need)
         else:
-            flows = self.reassign_vectorised(need, cont)
+            flows = reassign_clean(self, need, cont)
         if before is not None and self._bins is not None:
             after = self.bin_totals(need)
             self._bins = (
                 self._bins[0] - before[0] + after[0],
                 self._bins[1] - before[1] + after[1],
             )
-        return flows
-
-    def reassign_vectorised(
-        self, need: npt.NDArray[np.int64], cont: npt.NDArray[np.bool_]
-    ) -> dict[str, dict[int, dict[int | str, list[int]]]]:
-        """Read clean rows with numpy, the others with :meth:`next_choice`."""
-        old = self.recipient[need]
-        new = np.empty(need.size, dtype=np.int64)
-        status = np.zeros(need.size, dtype=np.int64)
-        fast = self.clean[need]
-        if self.uses_surpluses and len(self.winners) == self.seats:
-            new[fast] = -1
-            status[fast] = _STATUS[FINAL_SURPLUS]
-        else:
-            rows = need[fast]
-            start = self.column[rows] + 1
-            chosen, column = next_continuing(self.profile.ballots, rows, start, self.length, cont)
-            self.column[rows] = column
-            new[fast] = chosen
-            status[fast] = np.where(chosen < 0, _STATUS[EXHAUSTED_CHOICES], 0)
-        for k in np.nonzero(~fast)[0].tolist():
-            choice, reason = self.next_choice(int(need[k]))
-            new[k] = choice
-            status[k] = 0 if reason is None else _STATUS[reason]
-        moved = (old >= 0) & (self.ftv[need] > 0)
-        rows = need[moved]
-        values = self.units(rows)
-        scaled = self.scaled[rows]
-        flows = {"": aggregate(old[moved], new[moved], values, scaled, EXHAUSTED_KEY)}
-        for kind in self.slice_names:
-            sidx = self.slice_index[kind][rows]
-            known = sidx >= 0
-            flows[kind] = aggregate(
-                sidx[known] * self.n + old[moved][known],
-                new[moved][known],
-                values[known],
-                scaled[known],
-                EXHAUSTED_KEY,
-            )
-        self.recipient[need] = new
-        inactive = status > 0
-        self.status[need[inactive]] = status[inactive]
         return flows
 
     def reassign_reference(
@@ -443,51 +399,17 @@ class _Tabulator:
             if reason is not None:
                 self.status[r] = _STATUS[reason]
             if self.snapshots is not None:
-                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.allocations(r)]
+                snap = [(w, Decimal(v).scaleb(-self.d)) for w, v in self.shares.allocations(r)]
                 if new >= 0:
                     snap.append((new, _dec(int(self.ftv[r]), bool(self.scaled[r]), self.d)))
                 self.snapshots[r][round_no] = snap
         return flows
 
-    # -- shares kept with winners (multi-winner surplus modes) ----------------------
-    def allocations(self, r: int) -> list[tuple[int, int]]:
-        """Row ``r``'s shares kept with winners: ``(winner, units)`` in order of election."""
-        return [(w, int(kept[r])) for w, kept in self.kept.items() if self.kept_rows[w][r]]
-
-    def keep_share(self, winner: int, rows: npt.NDArray[np.int64], frac_units: int) -> None:
-        """``rows`` keep ``value - trunc_d(value * fraction)`` with ``winner``, pass on the rest."""
-        ftv = self.ftv[rows]
-        if self.unit * self.unit <= _INT64_LIMIT:
-            transfer = ftv * frac_units // self.unit
-        else:
-            transfer = (ftv.astype(object) * frac_units // self.unit).astype(np.int64)
-        if winner not in self.kept:
-            self.kept[winner] = np.zeros(self.ftv.size, dtype=np.int64)
-            self.kept_rows[winner] = np.zeros(self.ftv.size, dtype=bool)
-        self.kept[winner][rows] = ftv - transfer
-        self.kept_rows[winner][rows] = True
-        locked = np.zeros(rows.size, dtype=np.int64)
-        for kept in self.kept.values():
-            locked += kept[rows]
-        self.ftv[rows] = self.unit - locked
+    def values_changed(self, rows: npt.NDArray[np.int64]) -> None:
+        """``rows`` have new values (``ftv``, scaled): forget the cached sums."""
         self.scaled[rows] = True
         self._float_units = None
         self._bins = None
-
-    def kept_totals(
-        self, winner: int, index: npt.NDArray[np.int64], size: int
-    ) -> tuple[list[int], list[bool]]:
-        """Units kept with ``winner`` by ``index`` (-1: left out), and whether any row keeps some."""
-        rows = np.nonzero(self.kept_rows[winner] & (index >= 0))[0]
-        values = self.kept[winner][rows]
-        if self.fits_int64:
-            units: npt.NDArray[np.int64] = values * self.weights[rows]
-        else:
-            units = values.astype(object) * self.weights[rows].astype(object)
-        totals = np.zeros(size, dtype=units.dtype)  # object dtype: Python integer zeros
-        np.add.at(totals, index[rows], units)
-        counts = np.bincount(index[rows], minlength=size)
-        return [int(x) for x in totals.tolist()], (counts > 0).tolist()
 
     def sums(
         self, mask: npt.NDArray[np.bool_], index: npt.NDArray[np.int64], size: int

@@ -208,7 +208,8 @@ def _apply_surplus(t: _Tabulator, rec: EngineRound, winner: int) -> None:
         frac = Fraction(extra) / Fraction(votes)
         frac_units = frac.numerator * t.unit // frac.denominator
     rows = ((t.recipient == winner) & (t.status == 0)).nonzero()[0]
-    t.keep_share(winner, rows, frac_units)
+    t.ftv[rows] = t.shares.keep(winner, rows, t.ftv[rows], frac_units)
+    t.values_changed(rows)
 
 
 def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
@@ -221,7 +222,7 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
             rec.tally[w] = previous.tally[w]
     everyone = np.zeros(t.ftv.size, dtype=np.int64)
     for w in fresh:
-        totals, found = t.kept_totals(w, everyone, 1) if w in t.kept else ([0], [False])
+        totals, found = t.shares.totals(w, everyone, 1, t.weights, t.fits_int64)
         total, any_rows = totals[0], found[0]
         value = Decimal(total).scaleb(-t.d) if any_rows else Decimal(0)
         rec.locked_scaled = rec.locked_scaled or any_rows
@@ -235,10 +236,7 @@ def _winner_tallies(t: _Tabulator, rec: EngineRound, round_no: int) -> None:
     for kind in t.slice_names:
         sidx = t.slice_index[kind]
         size = int(sidx.max()) + 1 if sidx.size else 0
-        by_slice = {
-            w: t.kept_totals(w, sidx, size) if w in t.kept else ([0] * size, [False] * size)
-            for w in fresh
-        }
+        by_slice = {w: t.shares.totals(w, sidx, size, t.weights, t.fits_int64) for w in fresh}
         for s, rounds in t.slice_rounds[kind].items():
             now = rounds[-1]
             before = rounds[-2] if len(rounds) > 1 else None

@@ -24,15 +24,28 @@ and destinations in the order of their first paper.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import numpy.typing as npt
 
 from ..ballots.marks import BLANK
 from .irv_rules import IRVRules
 
-__all__ = ["aggregate", "clean_rows", "marked_length", "next_continuing"]
+if TYPE_CHECKING:
+    from .irv_engine import _Tabulator
+
+__all__ = [
+    "KeptShares",
+    "aggregate",
+    "clean_rows",
+    "marked_length",
+    "next_continuing",
+    "reassign_clean",
+]
 
 Flows = dict[int, dict[int | str, list[int]]]
+_INT64_LIMIT = 2**63 - 1
 
 
 def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[np.bool_]:
@@ -133,3 +146,121 @@ def aggregate(
         key: int | str = dest - 1 if dest > 0 else exhausted_key
         flows.setdefault(src, {})[key] = [int(totals[k]), int(flags[k])]
     return flows
+
+
+def reassign_clean(
+    t: _Tabulator, need: npt.NDArray[np.int64], cont: npt.NDArray[np.bool_]
+) -> dict[str, Flows]:
+    """Give the rows ``need`` their new candidates; return the transfers (overall, slices).
+
+    Clean rows are read with numpy, the others with ``t.next_choice`` (RCTab's
+    loop); the transfers are those of ``_Tabulator.reassign_reference``, in its order.
+    """
+    from .irv_engine import _STATUS, EXHAUSTED_CHOICES, EXHAUSTED_KEY, FINAL_SURPLUS
+
+    old = t.recipient[need]
+    new = np.empty(need.size, dtype=np.int64)
+    status = np.zeros(need.size, dtype=np.int64)
+    fast = t.clean[need]
+    if t.uses_surpluses and len(t.winners) == t.seats:
+        new[fast] = -1
+        status[fast] = _STATUS[FINAL_SURPLUS]
+    else:
+        rows = need[fast]
+        start = t.column[rows] + 1
+        chosen, column = next_continuing(t.profile.ballots, rows, start, t.length, cont)
+        t.column[rows] = column
+        new[fast] = chosen
+        status[fast] = np.where(chosen < 0, _STATUS[EXHAUSTED_CHOICES], 0)
+    for k in np.nonzero(~fast)[0].tolist():
+        choice, reason = t.next_choice(int(need[k]))
+        new[k] = choice
+        status[k] = 0 if reason is None else _STATUS[reason]
+    moved = (old >= 0) & (t.ftv[need] > 0)
+    rows = need[moved]
+    values = t.units(rows)
+    scaled = t.scaled[rows]
+    flows = {"": aggregate(old[moved], new[moved], values, scaled, EXHAUSTED_KEY)}
+    for kind in t.slice_names:
+        sidx = t.slice_index[kind][rows]
+        known = sidx >= 0
+        flows[kind] = aggregate(
+            sidx[known] * t.n + old[moved][known],
+            new[moved][known],
+            values[known],
+            scaled[known],
+            EXHAUSTED_KEY,
+        )
+    t.recipient[need] = new
+    inactive = status > 0
+    t.status[need[inactive]] = status[inactive]
+    return flows
+
+
+class KeptShares:
+    """The shares of their value that papers keep with winners (multi-winner surplus modes).
+
+    Per winner, in the order their surpluses were applied: the units each row keeps
+    with them (RCTab's per-paper allocations) and which rows keep a share at all.
+    """
+
+    def __init__(self, rows: int, unit: int) -> None:
+        self.rows = rows
+        self.unit = unit
+        self.kept: dict[int, npt.NDArray[np.int64]] = {}
+        self.holders: dict[int, npt.NDArray[np.bool_]] = {}
+
+    def __contains__(self, winner: int) -> bool:
+        return winner in self.kept
+
+    def allocations(self, r: int) -> list[tuple[int, int]]:
+        """Row ``r``'s shares: ``(winner, units)`` in order of election."""
+        return [(w, int(kept[r])) for w, kept in self.kept.items() if self.holders[w][r]]
+
+    def keep(
+        self,
+        winner: int,
+        rows: npt.NDArray[np.int64],
+        values: npt.NDArray[np.int64],
+        frac_units: int,
+    ) -> npt.NDArray[np.int64]:
+        """``rows`` (now worth ``values``) keep ``v - trunc_d(v * f)`` with ``winner``.
+
+        ``frac_units`` is ``f`` in units of ``10^-d``. Returns the rows' new values:
+        a whole vote less everything they keep with winners.
+        """
+        if self.unit * self.unit <= _INT64_LIMIT:
+            transfer = values * frac_units // self.unit
+        else:
+            transfer = (values.astype(object) * frac_units // self.unit).astype(np.int64)
+        if winner not in self.kept:
+            self.kept[winner] = np.zeros(self.rows, dtype=np.int64)
+            self.holders[winner] = np.zeros(self.rows, dtype=bool)
+        self.kept[winner][rows] = values - transfer
+        self.holders[winner][rows] = True
+        locked = np.zeros(rows.size, dtype=np.int64)
+        for kept in self.kept.values():
+            locked += kept[rows]
+        return self.unit - locked
+
+    def totals(
+        self,
+        winner: int,
+        index: npt.NDArray[np.int64],
+        size: int,
+        weights: npt.NDArray[np.int64],
+        fits_int64: bool,
+    ) -> tuple[list[int], list[bool]]:
+        """Units kept with ``winner`` by ``index`` (-1: left out), and whether any row keeps some."""
+        if winner not in self.kept:
+            return [0] * size, [False] * size
+        rows = np.nonzero(self.holders[winner] & (index >= 0))[0]
+        values = self.kept[winner][rows]
+        if fits_int64:
+            units: npt.NDArray[np.int64] = values * weights[rows]
+        else:
+            units = values.astype(object) * weights[rows].astype(object)
+        totals = np.zeros(size, dtype=units.dtype)  # object dtype: Python integer zeros
+        np.add.at(totals, index[rows], units)
+        counts = np.bincount(index[rows], minlength=size)
+        return [int(x) for x in totals.tolist()], (counts > 0).tolist()
