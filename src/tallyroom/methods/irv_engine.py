@@ -29,10 +29,14 @@ thresholds and reported figures (the same numbers, with RCTab's scale). Sums use
 int64 only when ``10^d`` times the number of papers fits; Python integers otherwise.
 
 Speed: rows whose reading no rule option can change (*clean* rows, see
-:mod:`.irv_vector`) are read for all rows at once with numpy; the others go
-through :meth:`_Tabulator.next_choice`, RCTab's loop, whose per-row rankings are
-built only for those rows. Per-paper snapshots (RCTab's CDF export) and the
-module switch ``_FORCE_REFERENCE`` (for tests) take the row-by-row reference path.
+:mod:`.irv_vector`) are read for all rows at once with numpy, each resuming after
+its current candidate; the others go through :meth:`_Tabulator.next_choice`,
+RCTab's loop, whose per-row rankings are built only for those rows. Tallies are
+kept per bin (candidate or inactive reason) and updated from the re-read rows
+only, with float64 ``bincount`` where every partial sum is an integer below 2^53
+(exact), else recomputed with int64 or Python integers. Per-paper snapshots
+(RCTab's CDF export) and the module switch ``_FORCE_REFERENCE`` (for tests) take
+the row-by-row reference path.
 """
 
 from __future__ import annotations

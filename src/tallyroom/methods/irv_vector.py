@@ -19,7 +19,9 @@ rows are read by the engine's reference loop (``_Tabulator.next_choice``).
 
 Transfers are aggregated here too, exactly (int64 only when every sum is known
 to fit; Python integers otherwise), and in the reference loop's order: sources
-and destinations in the order of their first paper.
+and destinations in the order of their first paper. :class:`KeptShares` holds
+what papers keep with winners in the multi-winner surplus modes (RCTab's
+per-paper allocations), one array per winner.
 """
 
 from __future__ import annotations
