@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -24,8 +23,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     ids=["ruff-check", "ruff-format"],
 )
 def test_ruff(command: tuple[str, ...]) -> None:
-    exe = shutil.which(command[0]) or str(ROOT / ".venv" / "bin" / command[0])
-    result = _run(exe, *command[1:])
+    result = _run(sys.executable, "-m", *command)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
