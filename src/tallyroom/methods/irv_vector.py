@@ -57,8 +57,10 @@ def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[n
         return np.zeros(rows, dtype=bool)
     marked = ballots != BLANK
     clean: npt.NDArray[np.bool_] = np.all((ballots >= 0) | ~marked, axis=1) & np.any(marked, axis=1)
+    # narrow integer types: these temporaries are rows x depth
+    small = np.int16 if depth < 2**15 - 1 else np.int32
     if rules.max_skipped_ranks is not None:
-        position = np.arange(1, depth + 1, dtype=np.int64)
+        position = np.arange(1, depth + 1, dtype=small)
         last = np.maximum.accumulate(np.where(marked, position[None, :], 0), axis=1)
         before = np.zeros_like(last)
         before[:, 1:] = last[:, :-1]
@@ -66,8 +68,8 @@ def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[n
         clean &= np.max(gap, axis=1) <= rules.max_skipped_ranks + 1
     if rules.exhaust_on_duplicate_candidate and depth > 1:
         # blanks become distinct negative numbers, so only repeated candidates collide
-        filler = -1 - np.arange(depth, dtype=np.int64)
-        keyed = np.sort(np.where(marked, ballots.astype(np.int64), filler[None, :]), axis=1)
+        filler = -1 - np.arange(depth, dtype=np.int32)
+        keyed = np.sort(np.where(marked, ballots, filler[None, :]), axis=1)
         clean &= ~np.any((keyed[:, 1:] == keyed[:, :-1]) & (keyed[:, 1:] >= 0), axis=1)
     return clean
 
