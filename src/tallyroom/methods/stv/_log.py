@@ -13,14 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from ...ballots.profile import Profile
 from ...count import EXHAUSTED, FRACTIONS, Count, Decision, Round, TieDecision
 from ...ties import Pick, TieBreak, TieBreaker
 from .._common import make_count
 
-__all__ = ["BROKEN_SEQUENCE", "NON_TRANSFERABLE", "VOID_PREFERENCE", "StageLog"]
+__all__ = [
+    "BROKEN_SEQUENCE",
+    "NON_TRANSFERABLE",
+    "VOID_PREFERENCE",
+    "StageLog",
+    "WholeVoteCount",
+    "count_whole_votes",
+]
 
 #: Reason for papers with no further preference for a continuing candidate.
 NON_TRANSFERABLE = "no further preference"
@@ -182,3 +189,40 @@ class StageLog:
             rejected=rejected,
             extras=extras,
         )
+
+
+class WholeVoteCount(Protocol):
+    """A whole-vote count in progress (Irish, Cambridge, Australian Senate rules)."""
+
+    @property
+    def log(self) -> StageLog: ...
+
+    @property
+    def valid(self) -> int: ...
+
+    @property
+    def q(self) -> int: ...
+
+    @property
+    def invalid(self) -> Mapping[str, int]: ...
+
+    def run(self) -> None: ...
+
+
+def count_whole_votes(
+    state: WholeVoteCount, *, method: str, rules: Any, seats: int, profile: Profile
+) -> Count:
+    """Run a whole-vote count and close its log; papers its rules void join the rejected ones."""
+    state.run()
+    rejected = dict(profile.rejected)
+    for reason, n in state.invalid.items():
+        rejected[reason] = rejected.get(reason, 0) + n
+    return state.log.finish(
+        method=method,
+        rules=rules,
+        seats=seats,
+        profile=profile,
+        valid_papers=state.valid,
+        rejected=rejected,
+        extras={"quota": str(state.q), "places": 0},
+    )

@@ -38,7 +38,7 @@ from ...count import FRACTIONS, Count, TieDecision
 from ...numbers import format_exact
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieBreaker, TieRule
-from ._log import BROKEN_SEQUENCE, NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._log import BROKEN_SEQUENCE, NON_TRANSFERABLE, VOID_PREFERENCE, StageLog, count_whole_votes
 from ._options import SkippedPreference, check_contest
 from ._papers import BROKEN, NO_FURTHER, VOID, Parcel, Piles
 from ._steps import elect_reached
@@ -231,19 +231,12 @@ class _Senate:
 
 def count(profile: Profile, rules: SenateRules = AEC_SENATE, seats: int = 1) -> Count:
     """Count under the Australian Senate rules (s.273)."""
-    state = _Senate(profile, rules, seats)
-    state.run()
-    rejected = dict(profile.rejected)
-    for reason, n in state.invalid.items():
-        rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(
+    return count_whole_votes(
+        _Senate(profile, rules, seats),
         method="aec-senate",
         rules=rules,
         seats=seats,
         profile=profile,
-        valid_papers=state.valid,
-        rejected=rejected,
-        extras={"quota": str(state.q), "places": 0},
     )
 
 

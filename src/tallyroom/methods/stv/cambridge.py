@@ -32,7 +32,7 @@ from ...count import Count
 from ...errors import RuleConfigError
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
-from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog
+from ._log import NON_TRANSFERABLE, VOID_PREFERENCE, StageLog, count_whole_votes
 from ._options import PaperOrder, check_contest, papers_in_order
 from ._papers import Parcel, Piles
 
@@ -195,19 +195,12 @@ class _Cambridge:
 
 def count(profile: Profile, rules: CambridgeRules = CAMBRIDGE, seats: int = 1) -> Count:
     """Count under the Cambridge (Cincinnati) rules."""
-    state = _Cambridge(profile, rules, seats)
-    state.run()
-    rejected = dict(profile.rejected)
-    for reason, n in state.invalid.items():
-        rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(
+    return count_whole_votes(
+        _Cambridge(profile, rules, seats),
         method="cambridge",
         rules=rules,
         seats=seats,
         profile=profile,
-        valid_papers=state.valid,
-        rejected=rejected,
-        extras={"quota": str(state.q), "places": 0},
     )
 
 

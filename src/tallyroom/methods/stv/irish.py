@@ -44,7 +44,7 @@ from ...ballots.profile import Profile
 from ...count import Count
 from ...registry import MethodSpec
 from ...ties import Pick, TieBreak, TieRule
-from ._log import StageLog
+from ._log import StageLog, count_whole_votes
 from ._options import PaperOrder, SkippedPreference, check_contest, papers_in_order
 from ._papers import Parcel, Piles
 from ._steps import elect_reached, move
@@ -245,19 +245,8 @@ class _Irish:
 
 def count(profile: Profile, rules: IrishRules = IRISH, seats: int = 1) -> Count:
     """Count under the Irish Dáil rules."""
-    state = _Irish(profile, rules, seats)
-    state.run()
-    rejected = dict(profile.rejected)
-    for reason, n in state.invalid.items():
-        rejected[reason] = rejected.get(reason, 0) + n
-    return state.log.finish(
-        method="irish-stv",
-        rules=rules,
-        seats=seats,
-        profile=profile,
-        valid_papers=state.valid,
-        rejected=rejected,
-        extras={"quota": str(state.q), "places": 0},
+    return count_whole_votes(
+        _Irish(profile, rules, seats), method="irish-stv", rules=rules, seats=seats, profile=profile
     )
 
 
