@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -16,7 +18,8 @@ from .options import ballot_options, parse_key_values, rules_options
 def write_output(text: str | bytes, output: str | None) -> None:
     if output is None or output == "-":
         if isinstance(text, bytes):
-            click.get_binary_stream("stdout").write(text)
+            stream: BinaryIO = sys.stdout.buffer
+            stream.write(text)
         else:
             click.echo(text, nl=False)
         return

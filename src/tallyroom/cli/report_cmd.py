@@ -9,8 +9,9 @@ input file it names is compared with the file, looked for in ``--inputs DIR``
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -163,7 +164,8 @@ def report(
                 f"{', '.join('--' + o.replace('_', '-') for o in wrong)} does not apply to "
                 f"--format {report_format}; its options: {valid}"
             )
-    if spec.binary and output in (None, "-") and click.get_binary_stream("stdout").isatty():
+    stdout: BinaryIO = sys.stdout.buffer
+    if spec.binary and output in (None, "-") and stdout.isatty():
         raise click.UsageError(f"{spec.name} is binary; write it to a file with --output")
     result = render(count, name, **options)
     write_output(result, output)
