@@ -11,8 +11,8 @@ import pytest
 
 import tallyroom
 from tallyroom.errors import BallotFileError, RuleConfigError
+from tests.formats.cvr_samples import SAMPLES
 
-SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
 ESS = SAMPLES / "ess" / "test_set_overvote_delimiter_cvr.xlsx"
 ESS_OPTS = {
     "format": "ess",

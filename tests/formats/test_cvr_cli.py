@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from click.testing import CliRunner
 
 from tallyroom.cli import main
-
-SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
+from tests.formats.cvr_samples import SAMPLES
 
 
 def test_count_a_dominion_folder() -> None:

@@ -8,7 +8,6 @@ import csv
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -17,21 +16,10 @@ from tallyroom.api import detect_format
 from tallyroom.ballots.candidates import Candidate
 from tallyroom.ballots.marks import BLANK, OVERVOTE
 from tallyroom.ballots.profile import Profile
-
-SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
-
-
-def _config(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
-
-
-def _candidates(config: dict[str, Any]) -> list[Candidate]:
-    return [Candidate(c["name"]) for c in config["candidates"]]
-
-
-def _aliases(config: dict[str, Any]) -> dict[str, str]:
-    return {a: c["name"] for c in config["candidates"] for a in c.get("aliases", [])}
+from tests.formats.cvr_samples import SAMPLES
+from tests.formats.cvr_samples import aliases as _aliases
+from tests.formats.cvr_samples import candidates as _candidates
+from tests.formats.cvr_samples import config as _config
 
 
 def _first_choices(profile: Profile) -> dict[str, int]:

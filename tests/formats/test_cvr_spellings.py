@@ -4,27 +4,13 @@ candidates a file spells in more than one way (``metadata["mixed_spellings"]``).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import tallyroom
-from tallyroom.ballots.candidates import Candidate
-
-SAMPLES = Path(__file__).parent.parent / "data" / "rctab_cvr_samples"
-
-
-def _config(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
-
-
-def _candidates(config: dict[str, Any]) -> list[Candidate]:
-    return [Candidate(c["name"]) for c in config["candidates"]]
-
-
-def _aliases(config: dict[str, Any]) -> dict[str, str]:
-    return {a: c["name"] for c in config["candidates"] for a in c.get("aliases", [])}
+from tests.formats.cvr_samples import SAMPLES
+from tests.formats.cvr_samples import aliases as _aliases
+from tests.formats.cvr_samples import candidates as _candidates
+from tests.formats.cvr_samples import config as _config
 
 
 def test_cdf_file_spelling_by_aliases() -> None:
