@@ -10,7 +10,7 @@ errors are the block's offset plus the row, plus 2 (header line, 1-based).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..ballots.defects import parse_defect
-from ..ballots.grouping import first_rows
 from ..ballots.marks import BLANK
 from ..errors import BallotFileError, RuleConfigError
+from ._csv_lines import NotLineWise, line_chunks
 
 __all__ = ["BLOCK", "Block", "FirstSeen", "NotLineWise", "blocks", "encode_column", "reject"]
 
@@ -38,21 +38,19 @@ class CodeBook(Protocol):
     def code(self, text: str, line: int) -> int: ...
 
 
-class NotLineWise(Exception):
-    """A record spans lines (a quoted newline): read the file field by field instead."""
-
-
 @dataclass(frozen=True)
 class Block:
-    """Part of a file as a table of the used columns.
+    """Part of a file as the used columns, in the order asked for.
 
-    Read field by field, table row ``i`` is data row ``offset + i``. Read line by
-    line, the table holds each distinct line once, in order of first appearance:
-    ``row_of[i]`` is the data row where it first appears, ``mult[i]`` how many
-    lines repeat it, and ``expand[p]`` the table row of the block's paper ``p``.
+    Read field by field, row ``i`` is data row ``offset + i``. Read line by
+    line, the rows are the block's distinct lines, in order of first appearance
+    (each column dictionary-encoded): ``row_of[i]`` is the data row where line
+    ``i`` first appears, ``mult[i]`` how many lines repeat it, and ``expand[p]``
+    the row of the block's paper ``p``.
     """
 
-    table: pa.Table
+    columns: tuple[pa.Array | pa.ChunkedArray, ...]
+    n_rows: int
     offset: int
     n_papers: int
     row_of: npt.NDArray[np.int64] | None = None
@@ -60,9 +58,18 @@ class Block:
     expand: npt.NDArray[np.int64] | None = None
 
     def line(self, i: int) -> int:
-        """File line number (1-based, header = 1) of table row ``i``."""
+        """File line number (1-based, header = 1) of row ``i``."""
         row = int(self.row_of[i]) if self.row_of is not None else self.offset + i
         return row + 2
+
+    def plain(self, j: int) -> pa.Array:
+        """Used column ``j`` as a plain (not dictionary-encoded) array."""
+        col = self.columns[j]
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+        if isinstance(col, pa.DictionaryArray):
+            col = col.dictionary_decode()
+        return col
 
 
 def _options(
@@ -80,70 +87,58 @@ def _options(
 
 
 def blocks(
-    path: Path, header: Sequence[str], delimiter: str, used: Sequence[int], *, line_wise: bool
+    path: Path,
+    header: Sequence[str],
+    delimiter: str,
+    used: Sequence[int],
+    *,
+    line_wise: bool,
+    digest: Callable[[str], None] = lambda sha: None,
 ) -> Iterator[Block]:
-    """The file's data rows, :data:`BLOCK` bytes at a time.
+    """The file's data rows, a block at a time.
 
-    ``line_wise``: each block is first read as whole lines, identical lines are
-    grouped (one hash of each line), and only the distinct lines are split into
-    fields. Identical lines are identical papers, so this gives the same papers
-    with far less work when voters repeat rankings, as they do. Raises
-    :class:`NotLineWise` if a quoted field spans lines, and pyarrow's errors on
-    malformed input (the caller then names the bad line).
+    ``line_wise``: identical lines are grouped first and only the distinct
+    lines split into fields (:mod:`._csv_lines`, in worker threads; ``digest``
+    then receives the file's SHA-256, computed from the same bytes). Identical
+    lines are identical papers, so this gives the same papers with far less
+    work when voters repeat rankings, as they do. Raises :class:`NotLineWise`
+    if a quoted field spans lines, and pyarrow's errors on malformed input
+    (the caller then names the bad line).
     """
     parse, convert, names = _options(header, delimiter, used)
-    if not line_wise:
-        offset = 0
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK),
-            parse_options=parse,
-            convert_options=convert,
-        )
-        for batch in reader:
-            yield Block(pa.Table.from_batches([batch]), offset, batch.num_rows)
-            offset += batch.num_rows
-        return
-    lines = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=["line"], block_size=BLOCK),
-        parse_options=pacsv.ParseOptions(
-            delimiter="\x1f", quote_char=False, escape_char=False, ignore_empty_lines=False
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={"line": pa.string()},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
     offset = 0
-    for batch in lines:
-        n = batch.num_rows
-        enc = pc.dictionary_encode(batch.column(0))
-        inverse = np.asarray(enc.indices).astype(np.int64)
-        distinct = enc.dictionary
-        if pc.any(pc.not_equal(pc.bit_wise_and(pc.count_substring(distinct, '"'), 1), 0)).as_py():
-            raise NotLineWise(path)
-        text = ("\n".join(distinct.to_pylist()) + "\n").encode("utf-8")
-        table = pacsv.read_csv(
-            pa.BufferReader(text),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=max(len(text), 1)),
-            parse_options=parse,
-            convert_options=convert,
-        )
-        if table.num_rows != len(distinct):
-            raise NotLineWise(path)
-        mult = np.bincount(inverse, minlength=len(distinct)).astype(np.int64)
-        row_of = offset + first_rows(inverse)
-        yield Block(table, offset, n, row_of, mult, inverse)
-        offset += n
+    if line_wise:
+        for chunk in line_chunks(path, names, parse, convert, digest):
+            yield Block(
+                chunk.columns,
+                len(chunk.mult),
+                offset,
+                chunk.n_lines,
+                offset + chunk.first,
+                chunk.mult,
+                chunk.expand,
+            )
+            offset += chunk.n_lines
+        return
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=BLOCK),
+        parse_options=parse,
+        convert_options=convert,
+    )
+    for batch in reader:
+        yield Block(tuple(batch.columns), batch.num_rows, offset, batch.num_rows)
+        offset += batch.num_rows
 
 
 def encode_column(
-    column: pa.ChunkedArray, book: CodeBook, cache: dict[str, int], block: Block
+    block: Block, j: int, book: CodeBook, cache: dict[str, int]
 ) -> npt.NDArray[np.int32]:
-    """Mark codes of one preference column of a block: each distinct text is coded once."""
-    enc = pc.dictionary_encode(column.combine_chunks())
+    """Mark codes of used column ``j`` of a block: each distinct text is coded once."""
+    column = block.columns[j]
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    enc = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
     idx = np.asarray(enc.indices)
     codes = np.empty(len(enc.dictionary), dtype=np.int32)
     for k, text in enumerate(enc.dictionary.to_pylist()):
@@ -165,13 +160,14 @@ def encode_column(
 
 def reject(
     path: Path,
-    column: pa.ChunkedArray,
-    weights: npt.NDArray[np.int64],
     block: Block,
+    j: int,
+    weights: npt.NDArray[np.int64],
     rejected: dict[str, int],
 ) -> npt.NDArray[np.bool_]:
-    """Count the papers of a block adjudicated void, by reason; return the mask of valid rows."""
-    col = pc.dictionary_encode(pc.utf8_trim_whitespace(column.combine_chunks()))
+    """Count the papers of a block adjudicated void (used column ``j``), by reason;
+    return the mask of valid rows."""
+    col = pc.dictionary_encode(pc.utf8_trim_whitespace(block.plain(j)))
     idx = np.asarray(col.indices)
     valid = np.ones(idx.size, dtype=bool)
     for k, value in enumerate(col.dictionary.to_pylist()):

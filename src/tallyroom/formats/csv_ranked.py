@@ -273,7 +273,7 @@ class _CodeBook:
         return self.candidate(t, line)
 
 
-_State = tuple[_CodeBook, StreamGrouper, FirstSeen, dict[str, int]]
+_State = tuple[_CodeBook, StreamGrouper, FirstSeen, dict[str, int], list[str]]
 
 
 def _read_blocks(
@@ -285,7 +285,8 @@ def _read_blocks(
     line_wise: bool,
 ) -> _State:
     """Encode and group every block of the file; the code book, grouped papers,
-    first marks of candidates and rejected papers by reason."""
+    first marks of candidates, rejected papers by reason, and the file's SHA-256
+    if the reading computed it."""
     rank_cols, count_col, rejected_col = _plan_columns(path, header, options.get("columns"))
     book = _CodeBook(
         path, resolve_candidates(options.get("candidates")), options.get("overvote_delimiter")
@@ -294,27 +295,28 @@ def _read_blocks(
     first_seen = FirstSeen()
     cache: dict[str, int] = {}
     rejected: dict[str, int] = {}
+    sha: list[str] = []
     used = sorted({*rank_cols, *(c for c in (count_col, rejected_col) if c is not None)})
     at = {c: i for i, c in enumerate(used)}
     papers = 0
-    for block in blocks(path, header, delimiter, used, line_wise=line_wise):
-        n = block.table.num_rows
+    for block in blocks(path, header, delimiter, used, line_wise=line_wise, digest=sha.append):
+        n = block.n_rows
         papers += block.n_papers
         counts = None
         if count_col is not None:
-            counts = _weights(path, block.table.column(at[count_col]), block.line)
+            counts = _weights(path, block.plain(at[count_col]), block.line)
         weights = counts if counts is not None else np.ones(n, dtype=np.int64)
         if block.mult is not None:
             weights = weights * block.mult
         rows = np.empty((n, len(rank_cols)), dtype=np.int32)
         for j, c in enumerate(rank_cols):
-            rows[:, j] = encode_column(block.table.column(at[c]), book, cache, block)
+            rows[:, j] = encode_column(block, at[c], book, cache)
         expand = block.expand
         per_paper = None if expand is None or counts is None else counts[expand]
         if rejected_col is not None:
             # Candidates are ordered by first appearance on any paper, void ones too.
             first_seen.update(rows, block.offset, len(book.names))
-            valid = reject(path, block.table.column(at[rejected_col]), weights, block, rejected)
+            valid = reject(path, block, at[rejected_col], weights, rejected)
             if not valid.all():
                 rows, weights = rows[valid], weights[valid]
                 if expand is not None:
@@ -327,7 +329,7 @@ def _read_blocks(
             first_seen.update(distinct, block.offset, len(book.names))
     if papers == 0:
         raise BallotFileError(path, "the file holds a header but no ballots")
-    return book, grouper, first_seen, rejected
+    return book, grouper, first_seen, rejected, sha
 
 
 def read(path: Path, options: Mapping[str, Any]) -> Profile:
@@ -360,7 +362,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         raise _diagnose(path, delimiter, len(header), str(exc).splitlines()[0]) from exc
     except OSError as exc:
         raise BallotFileError(path, f"cannot read: {exc}") from exc
-    book, grouper, first_seen, rejected = state
+    book, grouper, first_seen, rejected, sha = state
     rows, weights, order = grouper.result()
 
     candidates = _ordered_candidates(book, first_seen, options.get("candidates"))
@@ -384,7 +386,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
         weights[keep],
         overvote_groups=tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1])),
         rejected=rejected,
-        inputs=(InputFile.of(path),),
+        inputs=(InputFile(path.name, sha[0]) if sha else InputFile.of(path),),
         paper_order=order,
     )
 
@@ -405,7 +407,7 @@ def _ordered_candidates(book: _CodeBook, seen: FirstSeen, given: Any) -> Candida
 
 
 def _weights(
-    path: Path, column: pa.ChunkedArray, line: Callable[[int], int] = lambda i: i + 2
+    path: Path, column: pa.Array | pa.ChunkedArray, line: Callable[[int], int] = lambda i: i + 2
 ) -> npt.NDArray[np.int64]:
     """Whole, non-negative paper counts; ``line(i)`` is the file line of row ``i``."""
     text = pc.utf8_trim_whitespace(column)
