@@ -42,12 +42,16 @@ def _reference(text: str) -> Counter[tuple[str, ...]]:
     return out
 
 
-def _text(rows: list[list[str]], depth: int, crlf: bool, final_newline: bool) -> str:
+def _text(
+    rows: list[list[str]], depth: int, crlf: bool, final_newline: bool, pad: list[bool]
+) -> str:
+    """The rows as CSV; ``pad[i]`` puts spaces round row i's names (same papers, other text)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
     w.writerow([f"rank{i}" for i in range(1, depth + 1)])
-    for row in rows:
-        w.writerow(row + [""] * (depth - len(row)))
+    for i, row in enumerate(rows):
+        cells = [f" {c} " for c in row] if pad[i % len(pad)] else row
+        w.writerow(cells + [""] * (depth - len(row)))
     text = buf.getvalue()
     return text if final_newline else text.rstrip("\r\n")
 
@@ -64,10 +68,11 @@ rankings = st.lists(
 )
 @given(
     rows=rankings,
-    chunk=st.integers(1, 200),
+    chunk=st.one_of(st.integers(1, 200), st.just(1 << 22)),
     crlf=st.booleans(),
     final_newline=st.booleans(),
     gz=st.booleans(),
+    pad=st.lists(st.booleans(), min_size=1, max_size=5),
 )
 def test_any_chunking_reads_the_same_papers(
     tmp_path: Path,
@@ -77,15 +82,17 @@ def test_any_chunking_reads_the_same_papers(
     crlf: bool,
     final_newline: bool,
     gz: bool,
+    pad: list[bool],
 ) -> None:
     monkeypatch.setattr(_csv_lines, "CHUNK", chunk)
     _line_wise_only(monkeypatch)
-    text = _text(rows, len(NAMES), crlf, final_newline)
+    text = _text(rows, len(NAMES), crlf, final_newline, pad)
     path = tmp_path / ("b.csv.gz" if gz else "b.csv")
     data = gzip.compress(text.encode(), mtime=0) if gz else text.encode()
     path.write_bytes(data)
     profile = tallyroom.read_ballots(path, format="csv")
     assert Counter(dict(profile.rankings())) == _reference(text)
+    assert profile.n_distinct == len(_reference(text))
     assert profile.total == len(rows)
     assert profile.inputs[0].sha256 == hashlib.sha256(data).hexdigest()
 

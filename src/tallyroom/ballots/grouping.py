@@ -114,6 +114,7 @@ class StreamGrouper:
         self._weights: Int64Array = np.zeros(0, dtype=np.int64)
         self._pending: list[tuple[Int32Array, Int64Array, Int64Array | None]] = []
         self._pending_size = 0
+        self._all_grouped = True  # every pending block was grouped on its own
         self._papers: list[Int64Array] = []  # group of each input row (keep_order)
         self._row_weights: list[Int64Array] = []
 
@@ -123,14 +124,24 @@ class StreamGrouper:
         weights: Int64Array | None,
         expand: Int64Array | None = None,
         paper_weights: Int64Array | None = None,
+        *,
+        mostly_distinct: bool = False,
     ) -> Int32Array:
         """Add a block of rows (with per-row weights, or 1 each); returns its distinct rows.
 
         For ``keep_order``, ``expand[p]`` is the row of the block's ``p``-th line in
         file order and ``paper_weights[p]`` its number of papers (default: one line
-        per row, carrying the row's weight).
+        per row, carrying the row's weight). ``mostly_distinct`` rows (the distinct
+        lines of a block) are grouped only when merged, not on their own too; the
+        rows are then returned as given (still in first-appearance order).
         """
-        distinct, summed, inverse = group_rows(rows, weights)
+        if mostly_distinct:
+            distinct = np.ascontiguousarray(rows, dtype=np.int32)
+            n = distinct.shape[0]
+            summed = np.ones(n, dtype=np.int64) if weights is None else np.asarray(weights)
+            inverse = np.arange(n, dtype=np.int64)
+        else:
+            distinct, summed, inverse = group_rows(rows, weights)
         if self.keep_order:
             if expand is not None:
                 inverse = inverse[expand]
@@ -140,6 +151,7 @@ class StreamGrouper:
             self._row_weights.append(np.asarray(w, dtype=np.int64))
         self._pending.append((distinct, summed, inverse if self.keep_order else None))
         self._pending_size += distinct.shape[0]
+        self._all_grouped = self._all_grouped and not mostly_distinct
         held = 0 if self._rows is None else self._rows.shape[0]
         if self._pending_size > max(held, 1 << 20):
             self._merge()
@@ -148,7 +160,7 @@ class StreamGrouper:
     def _merge(self) -> None:
         if not self._pending:
             return
-        if self._rows is None and len(self._pending) == 1:
+        if self._rows is None and len(self._pending) == 1 and self._all_grouped:
             distinct, summed, inverse = self._pending[0]
             self._rows, self._weights = distinct, summed
             if inverse is not None:
@@ -164,6 +176,7 @@ class StreamGrouper:
                 start += distinct.shape[0]
         self._pending = []
         self._pending_size = 0
+        self._all_grouped = True
 
     def result(self) -> tuple[Int32Array, Int64Array, Int64Array | None]:
         """``(distinct rows, summed weights, group of each paper in order or None)``."""

@@ -323,9 +323,9 @@ def _read_blocks(
                     kept = valid[expand]
                     expand = (np.cumsum(valid) - 1)[expand[kept]]
                     per_paper = None if per_paper is None else per_paper[kept]
-            grouper.add(rows, weights, expand, per_paper)
+            grouper.add(rows, weights, expand, per_paper, mostly_distinct=line_wise)
         else:
-            distinct = grouper.add(rows, weights, expand, per_paper)
+            distinct = grouper.add(rows, weights, expand, per_paper, mostly_distinct=line_wise)
             first_seen.update(distinct, block.offset, len(book.names))
     if papers == 0:
         raise BallotFileError(path, "the file holds a header but no ballots")
