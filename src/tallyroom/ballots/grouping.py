@@ -1,9 +1,10 @@
 """Group identical papers: cost grows with distinct rankings, not with papers.
 
-Each row of mark codes is packed into one integer key, column by column
-(``key * base + code``); when the next column would overflow 63 bits, the keys
-so far are first replaced by their group number (a hash pass), so any depth
-works. The keys are then grouped by hashing (``pyarrow.compute.dictionary_encode``),
+Each row of mark codes is one key: an integer packed column by column
+(``key * base + code``) when that fits 63 bits; else its bytes when every code
+fits a byte (up to 127 candidates and 128 overvote groups); else, when the next
+column would overflow 63 bits, the keys so far are first replaced by their
+group number (a hash pass), so any depth works. The keys are then grouped by hashing (``pyarrow.compute.dictionary_encode``),
 which numbers groups in order of first appearance: grouping is deterministic
 and linear in the number of papers (no sort).
 """
@@ -32,13 +33,29 @@ def _encode(keys: Int64Array) -> tuple[Int64Array, int]:
     return indices, len(enc.dictionary)
 
 
+def _byte_row_groups(rows: Int32Array) -> tuple[Int64Array, int]:
+    """:func:`_row_groups` for codes that fit a byte: each row is one ``depth``-byte key."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, depth = rows.shape
+    packed = np.ascontiguousarray(rows, dtype=np.int8)
+    keys = pa.FixedSizeBinaryArray.from_buffers(pa.binary(depth), n, [None, pa.py_buffer(packed)])
+    enc = pc.dictionary_encode(keys)
+    return np.asarray(enc.indices).astype(np.int64), len(enc.dictionary)
+
+
 def _row_groups(rows: Int32Array) -> tuple[Int64Array, int]:
     """Group number of each row, numbered by first appearance."""
     n, depth = rows.shape
     if depth == 0:
         return np.zeros(n, dtype=np.int64), 1
     lo = int(rows.min())
-    base = int(rows.max()) - lo + 1
+    hi = int(rows.max())
+    base = hi - lo + 1
+    if base**depth > 2**63 and -128 <= lo and hi <= 127:
+        # packing would take several hash passes: one pass over the rows' bytes is faster
+        return _byte_row_groups(rows)
     limit = 2**63 // base
     key = rows[:, 0].astype(np.int64) - lo
     span = base  # keys are in range(span)

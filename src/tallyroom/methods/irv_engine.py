@@ -56,6 +56,7 @@ from ..errors import CountError
 from ..rctab.ties import RCTabTieBreaker, TiebreakMode
 from ..ties import TieBreaker
 from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
+from .irv_steps import run
 from .irv_vector import KeptShares, clean_rows, marked_length, reassign_clean
 
 __all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
@@ -538,8 +539,6 @@ def tabulate(
     permutation: Sequence[str] | None = None,
 ) -> Tabulation:
     """Run one tabulation (one pass) of ``profile`` under ``rules``."""
-    from .irv_steps import run
-
     t = _Tabulator(
         profile, rules, seats, slices=slices, snapshots=snapshots, permutation=permutation
     )
