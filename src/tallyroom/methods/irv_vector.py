@@ -103,20 +103,27 @@ def next_continuing(
     k = rows.size
     new = np.full(k, -1, dtype=np.int64)
     column = np.full(k, -1, dtype=np.int64)
+    # positions in the flattened ballots: one index array to filter per pass, not two
+    flat = ballots.reshape(-1)
+    base = rows * ballots.shape[1]
+    pos = base + start
+    end = base + length[rows]
     idx = np.arange(k, dtype=np.int64)
-    r, c, end = rows, start.astype(np.int64), length[rows]
-    while idx.size:
-        inside = c < end
+    while True:
+        inside = pos < end
         if not inside.all():
-            idx, r, c, end = idx[inside], r[inside], c[inside], end[inside]
-            if not idx.size:
-                break
-        marks = ballots[r, c]
+            idx, pos, end = idx[inside], pos[inside], end[inside]
+        if not idx.size:
+            break
+        marks = flat[pos]
         live = continuing[marks]
-        new[idx[live]] = marks[live]
-        column[idx[live]] = c[live]
+        hit = idx[live]
+        new[hit] = marks[live]
+        column[hit] = pos[live]
         dead = ~live
-        idx, r, c, end = idx[dead], r[dead], c[dead] + 1, end[dead]
+        idx, pos, end = idx[dead], pos[dead] + 1, end[dead]
+    found = column >= 0
+    column[found] -= base[found]
     return new, column
 
 
