@@ -222,3 +222,29 @@ def test_kept_shares_follow_the_per_paper_formula(
             expected.append((1, left - left * fraction // unit))
         assert shares.allocations(r) == expected
         assert ftv[r] == unit - sum(k for _, k in expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda depth: st.lists(
+            st.lists(
+                st.one_of(st.integers(-12, 6), st.integers(120, 300), st.integers(-300, -120)),
+                min_size=depth,
+                max_size=depth,
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+)
+def test_row_summaries_match_a_plain_loop(rows: list[list[int]]) -> None:
+    """Byte-wide and wide codes alike: clean rows and marked lengths, as a loop over rows says."""
+    from tallyroom.ballots.marks import BLANK
+    from tallyroom.methods.irv_vector import marked_length
+
+    b = np.array(rows, dtype=np.int32)
+    clean = [all(c >= 0 or c == BLANK for c in r) and any(c != BLANK for c in r) for r in rows]
+    length = [max((j + 1 for j, c in enumerate(r) if c != BLANK), default=0) for r in rows]
+    assert clean_rows(b, IRVRules()).tolist() == clean
+    assert marked_length(b).tolist() == length

@@ -50,13 +50,32 @@ Flows = dict[int, dict[int | str, list[int]]]
 _INT64_LIMIT = 2**63 - 1
 
 
+def _byte_columns(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int8] | None:
+    """The ballots column by column, one byte a mark, when every code fits a byte."""
+    if ballots.size == 0 or int(ballots.min()) < -128 or int(ballots.max()) > 127:
+        return None
+    # per-row reductions over a few columns are slow in numpy; over rows of a
+    # column-major copy they run at memory speed
+    return np.ascontiguousarray(ballots.astype(np.int8).T)
+
+
 def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[np.bool_]:
     """Rows whose reading cannot depend on the overvote, skip or duplicate rules."""
     rows, depth = ballots.shape
     if depth == 0:
         return np.zeros(rows, dtype=bool)
+    columns = _byte_columns(ballots)
+    clean: npt.NDArray[np.bool_]
+    if columns is not None:
+        # every mark a candidate (>= 0) or blank (-1; the other codes are below it),
+        # and at least one candidate
+        clean = (columns.min(axis=0) >= BLANK) & (columns.max(axis=0) >= 0)
+    else:
+        marked = ballots != BLANK
+        clean = np.all((ballots >= 0) | ~marked, axis=1) & np.any(marked, axis=1)
+    if rules.max_skipped_ranks is None and not rules.exhaust_on_duplicate_candidate:
+        return clean
     marked = ballots != BLANK
-    clean: npt.NDArray[np.bool_] = np.all((ballots >= 0) | ~marked, axis=1) & np.any(marked, axis=1)
     # narrow integer types: these temporaries are rows x depth
     small = np.int16 if depth < 2**15 - 1 else np.int32
     if rules.max_skipped_ranks is not None:
@@ -79,6 +98,11 @@ def marked_length(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
     rows, depth = ballots.shape
     if depth == 0:
         return np.zeros(rows, dtype=np.int64)
+    columns = _byte_columns(ballots)
+    if columns is not None:
+        position = np.arange(1, depth + 1, dtype=np.uint8 if depth < 256 else np.int32)
+        last = ((columns != BLANK).view(np.uint8) * position[:, None]).max(axis=0)
+        return last.astype(np.int64)
     marked = ballots != BLANK
     from_end = np.argmax(marked[:, ::-1], axis=1)
     return np.where(np.any(marked, axis=1), depth - from_end, 0).astype(np.int64)
