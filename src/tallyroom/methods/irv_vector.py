@@ -102,7 +102,8 @@ def marked_length(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
     if columns is not None:
         position = np.arange(1, depth + 1, dtype=np.uint8 if depth < 256 else np.int32)
         last = ((columns != BLANK).view(np.uint8) * position[:, None]).max(axis=0)
-        return last.astype(np.int64)
+        out: npt.NDArray[np.int64] = last.astype(np.int64)
+        return out
     marked = ballots != BLANK
     from_end = np.argmax(marked[:, ::-1], axis=1)
     return np.where(np.any(marked, axis=1), depth - from_end, 0).astype(np.int64)
