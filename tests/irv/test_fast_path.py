@@ -248,3 +248,25 @@ def test_row_summaries_match_a_plain_loop(rows: list[list[int]]) -> None:
     length = [max((j + 1 for j, c in enumerate(r) if c != BLANK), default=0) for r in rows]
     assert clean_rows(b, IRVRules()).tolist() == clean
     assert marked_length(b).tolist() == length
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 25), st.integers(-1, 25), st.integers(0, 10**6), st.booleans()),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_transfer_sums_int64_and_python_integers_agree(
+    moves: list[tuple[int, int, int, bool]],
+) -> None:
+    """The dense int64 sums and the sorted Python-integer sums: same totals, flags and order."""
+    from tallyroom.methods.irv_vector import aggregate
+
+    src, dst, values, scaled = (np.array(col) for col in zip(*moves, strict=True))
+    fast = aggregate(src, dst, values.astype(np.int64), scaled.astype(bool), "exhausted")
+    exact = aggregate(src, dst, values.astype(object), scaled.astype(bool), "exhausted")
+    assert [(s, list(d.items())) for s, d in fast.items()] == [
+        (s, list(d.items())) for s, d in exact.items()
+    ]

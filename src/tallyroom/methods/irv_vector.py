@@ -171,12 +171,23 @@ def aggregate(
     # destinations -1.. (n-1) -> 0..n, so every pair is one non-negative integer key
     width = int(dests.max()) + 2
     keys = sources * width + (dests + 1)
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    dtype = values.dtype
-    totals = np.zeros(unique.size, dtype=dtype)  # object dtype: Python integer zeros
-    np.add.at(totals, inverse, values)
-    flags = np.zeros(unique.size, dtype=bool)
-    np.logical_or.at(flags, inverse, scaled)
+    size = int(keys.max()) + 1
+    if values.dtype != object and size <= max(4 * keys.size, 1 << 16):
+        # few possible pairs: sum into one slot per pair (no sort); int64 is exact here
+        first_of = np.full(size, keys.size, dtype=np.int64)
+        np.minimum.at(first_of, keys, np.arange(keys.size, dtype=np.int64))
+        unique = np.nonzero(first_of < keys.size)[0]
+        first = first_of[unique]
+        sums = np.zeros(size, dtype=np.int64)
+        np.add.at(sums, keys, values)
+        totals = sums[unique]
+        flags = np.bincount(keys, weights=scaled, minlength=size)[unique] > 0
+    else:
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        totals = np.zeros(unique.size, dtype=values.dtype)  # object: Python integer zeros
+        np.add.at(totals, inverse, values)
+        flags = np.zeros(unique.size, dtype=bool)
+        np.logical_or.at(flags, inverse, scaled)
     for k in np.argsort(first, kind="stable").tolist():
         src, dest = divmod(int(unique[k]), width)
         key: int | str = dest - 1 if dest > 0 else exhausted_key
