@@ -223,6 +223,7 @@ class _Tabulator:
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)
         self.scaled = np.zeros(rows, dtype=bool)
+        self._any_scaled = False  # no row's value scaled yet (so no scaled sums to count)
         self.shares = KeptShares(rows, self.unit)
         self.winners: dict[int, int] = {}
         self.eliminated: dict[int, int] = {}
@@ -413,6 +414,7 @@ class _Tabulator:
     def values_changed(self, rows: npt.NDArray[np.int64]) -> None:
         """``rows`` have new values (``ftv``, scaled): forget the cached sums."""
         self.scaled[rows] = True
+        self._any_scaled = True
         self._float_units = None
         self._bins = None
 
@@ -453,6 +455,8 @@ class _Tabulator:
         bins = self.row_bins(rows)
         size = self.n + 2 + len(REASONS)
         units = np.bincount(bins, weights=self._float_units[rows], minlength=size)
+        if not self._any_scaled:
+            return units.astype(np.int64), np.zeros(size, dtype=np.int64)
         scaled = np.bincount(bins, weights=self.scaled[rows], minlength=size)
         return units.astype(np.int64), scaled.astype(np.int64)
 
