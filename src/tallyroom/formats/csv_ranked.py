@@ -376,14 +376,18 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     # would make of them, without grouping them again (trailing blank columns are
     # dropped, and rows of weight 0).
     marked = np.nonzero(np.any(rows != BLANK, axis=0))[0]
-    rows = rows[:, : int(marked.max()) + 1 if marked.size else 0]
+    width = int(marked.max()) + 1 if marked.size else 0
+    if width < rows.shape[1]:
+        rows = rows[:, :width]
     keep = weights > 0
-    if order is not None:
-        order = (np.cumsum(keep) - 1)[order]
+    if not keep.all():
+        rows, weights = rows[keep], weights[keep]
+        if order is not None:
+            order = (np.cumsum(keep) - 1)[order]
     return Profile(
         candidates,
-        np.ascontiguousarray(rows[keep], dtype=np.int32),
-        weights[keep],
+        np.ascontiguousarray(rows, dtype=np.int32),
+        weights,
         overvote_groups=tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1])),
         rejected=rejected,
         inputs=(InputFile(path.name, sha[0]) if sha else InputFile.of(path),),

@@ -57,7 +57,7 @@ from ..rctab.ties import RCTabTieBreaker, TiebreakMode
 from ..ties import TieBreaker
 from .irv_rules import IRVRules, OvervoteRule, Threshold, WinnerMode
 from .irv_steps import run
-from .irv_vector import KeptShares, clean_rows, marked_length, reassign_clean
+from .irv_vector import KeptShares, byte_columns, clean_rows, marked_length, reassign_clean
 
 __all__ = ["REASONS", "EngineRound", "Tabulation", "tabulate"]
 
@@ -213,12 +213,15 @@ class _Tabulator:
         #: date by :meth:`reassign` while no paper's value changes
         self._bins: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
         self.reference = _FORCE_REFERENCE or snapshots
+        columns = byte_columns(profile.ballots)
         self.clean = (
-            np.zeros(rows, dtype=bool) if self.reference else clean_rows(profile.ballots, rules)
+            np.zeros(rows, dtype=bool)
+            if self.reference
+            else clean_rows(profile.ballots, rules, columns)
         )
         #: clean rows: the column of the current candidate (the next scan starts after it)
         self.column = np.full(rows, -1, dtype=np.int64)
-        self.length = marked_length(profile.ballots)
+        self.length = marked_length(profile.ballots, columns)
         self.recipient = np.full(rows, -1, dtype=np.int64)
         self.status = np.zeros(rows, dtype=np.int64)
         self.ftv = np.full(rows, self.unit, dtype=np.int64)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KeptShares",
     "aggregate",
+    "byte_columns",
     "clean_rows",
     "marked_length",
     "next_continuing",
@@ -50,7 +51,7 @@ Flows = dict[int, dict[int | str, list[int]]]
 _INT64_LIMIT = 2**63 - 1
 
 
-def _byte_columns(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int8] | None:
+def byte_columns(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int8] | None:
     """The ballots column by column, one byte a mark, when every code fits a byte."""
     if ballots.size == 0 or int(ballots.min()) < -128 or int(ballots.max()) > 127:
         return None
@@ -59,12 +60,20 @@ def _byte_columns(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int8] | None
     return np.ascontiguousarray(ballots.astype(np.int8).T)
 
 
-def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[np.bool_]:
-    """Rows whose reading cannot depend on the overvote, skip or duplicate rules."""
+def clean_rows(
+    ballots: npt.NDArray[np.int32],
+    rules: IRVRules,
+    columns: npt.NDArray[np.int8] | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Rows whose reading cannot depend on the overvote, skip or duplicate rules.
+
+    ``columns``: the ballots' :func:`byte_columns`, if already made.
+    """
     rows, depth = ballots.shape
     if depth == 0:
         return np.zeros(rows, dtype=bool)
-    columns = _byte_columns(ballots)
+    if columns is None:
+        columns = byte_columns(ballots)
     clean: npt.NDArray[np.bool_]
     if columns is not None:
         # every mark a candidate (>= 0) or blank (-1; the other codes are below it),
@@ -93,12 +102,18 @@ def clean_rows(ballots: npt.NDArray[np.int32], rules: IRVRules) -> npt.NDArray[n
     return clean
 
 
-def marked_length(ballots: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
-    """Per row, the number of columns up to and including its last mark."""
+def marked_length(
+    ballots: npt.NDArray[np.int32], columns: npt.NDArray[np.int8] | None = None
+) -> npt.NDArray[np.int64]:
+    """Per row, the number of columns up to and including its last mark.
+
+    ``columns``: the ballots' :func:`byte_columns`, if already made.
+    """
     rows, depth = ballots.shape
     if depth == 0:
         return np.zeros(rows, dtype=np.int64)
-    columns = _byte_columns(ballots)
+    if columns is None:
+        columns = byte_columns(ballots)
     if columns is not None:
         position = np.arange(1, depth + 1, dtype=np.uint8 if depth < 256 else np.int32)
         last = ((columns != BLANK).view(np.uint8) * position[:, None]).max(axis=0)
