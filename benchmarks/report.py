@@ -162,10 +162,21 @@ def _both(own: dict[str, Any], other: dict[str, Any], key: str = "work") -> str:
     """``wall x (CPU y)`` ratio of ``own`` to ``other``."""
     wall = own[f"{key}_s"] / other["work_s"]
     cpu = own.get(f"{key}_cpu_s"), other.get("work_cpu_s")
-    text = f"{wall:.1f}x wall"
+    text = f"{wall:.2f}x wall"
     if cpu[0] is not None and cpu[1]:
-        text += f", {cpu[0] / cpu[1]:.1f}x CPU"
+        text += f", {cpu[0] / cpu[1]:.2f}x CPU"
     return text
+
+
+def _within(own: dict[str, Any], other: dict[str, Any], limit: float, key: str = "work") -> str:
+    """Verdict on "within ``limit`` x": wall time is what a user waits for, so it decides;
+    CPU time (less disturbed by other load) is named when only it is within."""
+    wall = float(own[f"{key}_s"]) / float(other["work_s"])
+    if wall <= limit:
+        return "met"
+    if _cpu_ratio(own, other, key) <= limit:
+        return f"MISSED in wall time by {wall / limit - 1:.0%} (met in CPU time)"
+    return "MISSED"
 
 
 def _cpu_ratio(own: dict[str, Any], other: dict[str, Any], key: str = "work") -> float:
@@ -179,8 +190,8 @@ def _cpu_ratio(own: dict[str, Any], other: dict[str, Any], key: str = "work") ->
 def targets(records: list[dict[str, Any]]) -> str:
     """The issue's speed targets, each with the measured figure and met / missed.
 
-    Ratios are given in wall time and in CPU time; the verdict uses CPU time,
-    which the other load on a shared machine disturbs far less."""
+    Ratios are given in wall time and in CPU time; "within N x" verdicts use wall
+    time (:func:`_within`), the others CPU time."""
     lines = []
 
     def verdict(ok: bool) -> str:
@@ -197,9 +208,9 @@ def targets(records: list[dict[str, Any]]) -> str:
                 f"(read {own['read_s']:.2f} s / {own.get('read_cpu_s', 0):.2f} s, count "
                 f"{own['count_s']:.2f} s / {own.get('count_cpu_s', 0):.2f} s) vs pyarrow read "
                 f"{floor['work_s']:.2f} s / {floor.get('work_cpu_s', 0):.2f} s: **{_both(own, floor)}"
-                f" the floor** (target 2x, aim 1.25x): {verdict(_cpu_ratio(own, floor) <= 2)}; "
+                f" the floor** (target 2x, aim 1.25x): {_within(own, floor, 2)}; "
                 f"reading alone {_both(own, floor, 'read')}: "
-                f"{verdict(_cpu_ratio(own, floor, 'read') <= 2)}."
+                f"{_within(own, floor, 2, 'read')}."
             )
             count_share = own.get("count_cpu_s", own["count_s"]) / own.get(
                 "read_cpu_s", own["read_s"]
@@ -276,7 +287,7 @@ def targets(records: list[dict[str, Any]]) -> str:
                 lines.append(
                     f"- RCTab scale case (1,041,313 ballots, 13 ES&S xlsx): tallyroom "
                     f"{own['work_s']:.1f} s vs calamine reading the cells {floor['work_s']:.1f} s = "
-                    f"**{_both(own, floor)}** (target 2x): {verdict(_cpu_ratio(own, floor) <= 2)}."
+                    f"**{_both(own, floor)}** (target 2x): {_within(own, floor, 2)}."
                 )
     return "\n".join(lines)
 
