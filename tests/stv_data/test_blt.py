@@ -214,6 +214,7 @@ _names = (
             bool(s)
             and not s.startswith('"')
             and s.lower() not in {"exhausted", "loss to fractions"}
+            and s not in {"*", "?"}  # Profile.from_rankings' overvote and uncertain marks
         )
     )
 )

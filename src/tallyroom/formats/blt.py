@@ -50,6 +50,7 @@ from ..ballots.marks import BLANK, overvote_code
 from ..ballots.profile import InputFile, Profile
 from ..errors import BallotFileError, RuleConfigError
 from ..registry import FormatSpec
+from ._blt_plain import plain_ballots
 from ._blt_write import write
 from ._common import check_options, open_text
 
@@ -355,7 +356,18 @@ def read_text(path: Path, text: str, *, keep_order: bool = False) -> Profile:
     meta: dict[str, Any] = {}
     n, seats = r.header()
     withdrawn, first_line, first_text = r.preamble(n, meta)
-    parsed = r.ballots(n, (first_line, first_text))
+    plain = None if r.nicknames else plain_ballots(lines, first_line - 1, n)
+    if plain is not None:
+        matrix, weights, end = plain
+        parsed = _Ballots()
+        r.pos = r.last = end + 1  # past the end-of-ballots line
+    else:
+        parsed = r.ballots(n, (first_line, first_text))
+        weights = np.asarray(parsed.weights, dtype=np.int64)
+        depth = max((len(row) for row in parsed.rows), default=0)
+        matrix = np.full((len(parsed.rows), depth), BLANK, dtype=np.int32)
+        for i, row in enumerate(parsed.rows):
+            matrix[i, : len(row)] = row
     name_lines, after = r.names(n)
     candidates = _candidates(r, name_lines)
     if r.alt_names:
@@ -379,18 +391,13 @@ def read_text(path: Path, text: str, *, keep_order: bool = False) -> Profile:
             + (f" ({len(withdrawn)} withdrawn)" if withdrawn else ""),
             line=1,
         )
-    total = sum(parsed.weights)
-    if total == 0:
+    if int(weights.sum()) == 0:
         raise BallotFileError(path, "the file holds no ballots (zero valid papers)")
-    depth = max((len(row) for row in parsed.rows), default=0)
-    matrix = np.full((len(parsed.rows), depth), BLANK, dtype=np.int32)
-    for i, row in enumerate(parsed.rows):
-        matrix[i, : len(row)] = row
     groups = tuple(g for g, _ in sorted(parsed.groups.items(), key=lambda kv: kv[1]))
     return Profile.from_rows(
         candidates,
         matrix,
-        np.asarray(parsed.weights, dtype=np.int64),
+        weights,
         keep_order=keep_order,
         overvote_groups=groups,
         title=title,
