@@ -47,6 +47,7 @@ from ..ballots.profile import InputFile, Profile
 from ..errors import BallotFileError, RuleConfigError
 from ..registry import FormatSpec
 from ._common import check_options, open_text, resolve_candidates
+from ._preflib_plain import plain_orders
 
 __all__ = ["DATA_TYPES", "read", "register_ballot_formats", "sniff", "write"]
 
@@ -63,6 +64,7 @@ WRITE_OPTIONS = {
 }
 
 _HEADER = re.compile(r"#\s*([A-Z][A-Z ]*?)(?:\s+(\d+))?\s*:\s?(.*)$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as a text file splits lines
 _DATA = re.compile(r"\s*(\d+)\s*:\s*(.*?)\s*$")
 _ITEM = re.compile(r"\s*(?:\{([^{}]*)\}|([^,{}]*?))\s*(?:,|$)")
 
@@ -159,52 +161,62 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     data_type: str | None = None
     n_alts = 0
     saw_data = False
+    plain: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
     try:
         with open_text(path) as f:
-            for number, raw in enumerate(f, start=1):
-                line = raw.rstrip("\r\n")
-                if line.startswith("#"):
-                    if saw_data:
-                        raise BallotFileError(path, "a header line after the data", line=number)
-                    _parse_header_line(path, number, line, header)
-                    continue
-                if not line.strip():
-                    continue
-                if not saw_data:
-                    saw_data = True
-                    data_type, n_alts = _check_header(path, header, number)
-                m = _DATA.match(line)
-                if m is None:
-                    raise BallotFileError(
-                        path, f"expected 'count: order', found {line[:60]!r}", line=number
-                    )
-                codes, tie, ranked = _parse_order(path, number, m.group(2), n_alts, groups)
-                if tie and data_type in ("soi", "soc"):
-                    raise BallotFileError(
-                        path, f"a tie ('{{…}}') in a strict-order ({data_type}) file", line=number
-                    )
-                if data_type in ("soc", "toc") and ranked != n_alts:
-                    raise BallotFileError(
-                        path,
-                        f"the order ranks {ranked} of {n_alts} alternatives in a complete "
-                        f"({data_type}) file",
-                        line=number,
-                    )
-                rows.append(codes)
-                weights.append(int(m.group(1)))
+            lines = _LINE_BREAK.split(f.read())
     except UnicodeDecodeError as exc:
         raise BallotFileError(path, f"not valid UTF-8 text ({exc.reason})") from exc
     except (OSError, EOFError) as exc:
         raise BallotFileError(path, f"cannot read: {exc}") from exc
+    while lines and not lines[-1].strip():
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("#"):
+            if saw_data:
+                raise BallotFileError(path, "a header line after the data", line=number)
+            _parse_header_line(path, number, line, header)
+            continue
+        if not line.strip():
+            continue
+        if not saw_data:
+            saw_data = True
+            data_type, n_alts = _check_header(path, header, number)
+            plain = plain_orders(lines[number - 1 :], n_alts, data_type in ("soc", "toc"))
+            if plain is not None:
+                break
+        m = _DATA.match(line)
+        if m is None:
+            raise BallotFileError(
+                path, f"expected 'count: order', found {line[:60]!r}", line=number
+            )
+        codes, tie, ranked = _parse_order(path, number, m.group(2), n_alts, groups)
+        if tie and data_type in ("soi", "soc"):
+            raise BallotFileError(
+                path, f"a tie ('{{…}}') in a strict-order ({data_type}) file", line=number
+            )
+        if data_type in ("soc", "toc") and ranked != n_alts:
+            raise BallotFileError(
+                path,
+                f"the order ranks {ranked} of {n_alts} alternatives in a complete "
+                f"({data_type}) file",
+                line=number,
+            )
+        rows.append(codes)
+        weights.append(int(m.group(1)))
     if not saw_data:
         if not header.fields and not header.names:
             raise BallotFileError(path, "not a PrefLib file: no '# ' header lines and no data")
         raise BallotFileError(path, "the file holds a header but no orders")
-    _check_totals(path, header, weights)
-    depth = max(len(r) for r in rows)
-    matrix = np.full((len(rows), depth), BLANK, dtype=np.int32)
-    for i, r in enumerate(rows):
-        matrix[i, : len(r)] = r
+    if plain is not None:
+        matrix, counts = plain
+    else:
+        counts = np.asarray(weights, dtype=np.int64)
+        depth = max(len(r) for r in rows)
+        matrix = np.full((len(rows), depth), BLANK, dtype=np.int32)
+        for i, r in enumerate(rows):
+            matrix[i, : len(r)] = r
+    _check_totals(path, header, counts)
     try:
         candidates = CandidateList(Candidate(header.names[i + 1]) for i in range(n_alts))
     except RuleConfigError as exc:
@@ -212,7 +224,7 @@ def read(path: Path, options: Mapping[str, Any]) -> Profile:
     profile = Profile.from_rows(
         candidates,
         matrix,
-        np.asarray(weights, dtype=np.int64),
+        counts,
         keep_order=bool(options.get("keep_order", False)),
         overvote_groups=tuple(g for g, _ in sorted(groups.items(), key=lambda kv: kv[1])),
         inputs=(InputFile.of(path),),
@@ -262,11 +274,12 @@ def _check_header(path: Path, header: _Header, number: int) -> tuple[str, int]:
     return data_type, n_alts
 
 
-def _check_totals(path: Path, header: _Header, weights: list[int]) -> None:
+def _check_totals(path: Path, header: _Header, weights: np.ndarray[Any, Any]) -> None:
     voters = _header_int(path, header, "NUMBER VOTERS")
-    if voters is not None and voters != sum(weights):
+    total = int(weights.sum())
+    if voters is not None and voters != total:
         raise BallotFileError(
-            path, f"# NUMBER VOTERS is {voters} but the orders' counts add up to {sum(weights)}"
+            path, f"# NUMBER VOTERS is {voters} but the orders' counts add up to {total}"
         )
     unique = _header_int(path, header, "NUMBER UNIQUE ORDERS")
     if unique is not None and unique != len(weights):
