@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ballots.marks import BLANK
+from ._common import ragged_cells
 
 __all__ = ["plain_ballots"]
 
@@ -56,14 +57,9 @@ def plain_ballots(
     if int(weights.min()) < 1:
         return None
     marks = counts - 2
-    depth = int(marks.max())
-    total = int(marks.sum())
-    rows = np.full((counts.size, depth), BLANK, dtype=np.int32)
-    if total:
-        line = np.repeat(np.arange(counts.size, dtype=np.int64), marks)
-        first = offsets[:-1] + 1  # each line's first preference
-        column = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(marks) - marks, marks)
-        prefs = values[np.repeat(first, marks) + column]
+    rows = np.full((counts.size, int(marks.max())), BLANK, dtype=np.int32)
+    if int(marks.sum()):
+        line, column, prefs = ragged_cells(values, offsets[:-1] + 1, marks)
         if int(prefs.min()) < 1 or int(prefs.max()) > n:
             return None
         rows[line, column] = prefs - 1

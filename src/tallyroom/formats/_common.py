@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ..ballots.candidates import Candidate, CandidateList
 from ..errors import BallotFileError
 
@@ -56,3 +59,16 @@ def resolve_candidates(value: Any) -> CandidateList | None:
     if isinstance(value, CandidateList):
         return value
     return CandidateList(c if isinstance(c, Candidate) else Candidate(str(c)) for c in value)
+
+
+def ragged_cells(
+    values: npt.NDArray[np.int64], first: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Lay out runs of ``values`` as rows: run ``i`` is ``values[first[i]:first[i] + lengths[i]]``.
+
+    Returns ``(row, column, value)`` of every cell, for ``matrix[row, column] = value``.
+    """
+    total = int(lengths.sum())
+    row = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    column = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return row, column, values[np.repeat(first, lengths) + column]

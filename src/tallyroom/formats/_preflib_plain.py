@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..ballots.marks import BLANK
+from ._common import ragged_cells
 
 __all__ = ["plain_orders"]
 
@@ -50,10 +51,7 @@ def plain_orders(
     if int(ranked.min()) < 1 or (complete and (ranked != n_alts).any()):
         return None
     weights = values[offsets[:-1]]
-    total = int(ranked.sum())
-    line = np.repeat(np.arange(ranked.size, dtype=np.int64), ranked)
-    column = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(ranked) - ranked, ranked)
-    alts = values[np.repeat(offsets[:-1] + 1, ranked) + column]
+    line, column, alts = ragged_cells(values, offsets[:-1] + 1, ranked)
     if int(alts.min()) < 1 or int(alts.max()) > n_alts:
         return None
     rows = np.full((ranked.size, int(ranked.max())), BLANK, dtype=np.int32)
