@@ -62,14 +62,15 @@ class Block:
         row = int(self.row_of[i]) if self.row_of is not None else self.offset + i
         return row + 2
 
+    def array(self, j: int) -> pa.Array:
+        """Used column ``j`` as one array (dictionary-encoded if read line-wise)."""
+        col = self.columns[j]
+        return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+
     def plain(self, j: int) -> pa.Array:
         """Used column ``j`` as a plain (not dictionary-encoded) array."""
-        col = self.columns[j]
-        if isinstance(col, pa.ChunkedArray):
-            col = col.combine_chunks()
-        if isinstance(col, pa.DictionaryArray):
-            col = col.dictionary_decode()
-        return col
+        col = self.array(j)
+        return col.dictionary_decode() if isinstance(col, pa.DictionaryArray) else col
 
 
 def _options(
@@ -135,9 +136,7 @@ def encode_column(
     block: Block, j: int, book: CodeBook, cache: dict[str, int]
 ) -> npt.NDArray[np.int32]:
     """Mark codes of used column ``j`` of a block: each distinct text is coded once."""
-    column = block.columns[j]
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    column = block.array(j)
     enc = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
     idx = np.asarray(enc.indices)
     codes = np.empty(len(enc.dictionary), dtype=np.int32)
